@@ -1,0 +1,39 @@
+// Input validation shared by every core entry point. Each check throws quantlab::Error with a message
+// that names the problem; the WASM bindings turn it into a JS Error with the same message.
+#pragma once
+
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+
+#include "quantlab/span.hpp"
+
+namespace quantlab {
+
+class Error : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
+
+// A number as JavaScript would print it in a message: 4294967296, 4.5, NaN, -Infinity.
+std::string format_number(double value);
+
+constexpr int kMinBits = 2;
+constexpr int kMaxBits = 16;
+
+// bits must lie in [kMinBits, kMaxBits].
+void check_bits(int bits);
+// For callers holding a number that may not be an integer (JavaScript): same rule, same messages.
+int bits_from_number(double bits);
+// Non-empty and every value finite; `what` names the argument in the message.
+void check_finite_values(Span<double> x, const char* what);
+// rows * cols must equal the data length, and both must be positive.
+void check_matrix_shape(std::size_t length, std::size_t rows, std::size_t cols, const char* what);
+// Two arrays compared element by element must have the same length.
+void check_same_length(std::size_t a, std::size_t b, const char* what_a, const char* what_b);
+// A length or a shape given as a JavaScript number: a whole number in [min, max].
+std::size_t count_from_number(double value, const char* what, double min, double max);
+// A quantization scale must be finite and not negative (0 is the all-zero tensor).
+void check_scale(double scale, const char* what);
+
+}  // namespace quantlab
