@@ -1,0 +1,233 @@
+// Embind bindings of the QuantLab core: the only file that knows about Emscripten.
+//
+// Every function takes and returns emscripten::val so that typed arrays cross the boundary in one bulk copy.
+// A core error is *returned* as a JS Error object (never thrown through WebAssembly frames, which would skip
+// C++ destructors and leak the argument handles); web/quantlab.js throws it. Numbers that must be integers
+// (bits, seed, rows, cols, n) arrive as doubles and are checked by the core, so 4.5 bits is an error, not 4.
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include <cstdint>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "quantlab/errors.hpp"
+#include "quantlab/metrics.hpp"
+#include "quantlab/numpy_random.hpp"
+#include "quantlab/quantize.hpp"
+
+using emscripten::typed_memory_view;
+using emscripten::val;
+
+namespace {
+
+constexpr double kMaxElements = 1 << 27;  // 128 Mi values: far beyond any exercise, well inside 2 GiB
+
+template <typename F>
+val guarded(F&& body) {
+  std::string message;
+  try {
+    return body();
+  } catch (const std::exception& e) {
+    message = e.what();
+  }
+  return val::global("Error").new_(message);
+}
+
+// Copies a JS array or typed array into a vector with one TypedArray.prototype.set call.
+template <typename T>
+std::vector<T> from_js(const val& array) {
+  const std::size_t n = quantlab::count_from_number(array["length"].as<double>(), "array length", 0, kMaxElements);
+  std::vector<T> out(n);
+  if (n > 0) val(typed_memory_view(n, out.data())).call<void>("set", array);
+  return out;
+}
+
+// A copy (not a view) of `data` as a new JS typed array of the matching type.
+template <typename T>
+val to_js(const std::vector<T>& data, const char* typed_array_name) {
+  return val::global(typed_array_name).new_(typed_memory_view(data.size(), data.data()));
+}
+
+template <typename Narrow>
+val narrow_to_js(const std::vector<std::int32_t>& q, const char* typed_array_name) {
+  const std::vector<Narrow> narrow(q.begin(), q.end());
+  return to_js(narrow, typed_array_name);
+}
+
+val signed_q_to_js(const std::vector<std::int32_t>& q, int bits) {
+  return bits <= 8 ? narrow_to_js<std::int8_t>(q, "Int8Array") : narrow_to_js<std::int16_t>(q, "Int16Array");
+}
+
+val unsigned_q_to_js(const std::vector<std::int32_t>& q, int bits) {
+  return bits <= 8 ? narrow_to_js<std::uint8_t>(q, "Uint8Array") : narrow_to_js<std::uint16_t>(q, "Uint16Array");
+}
+
+std::size_t dimension(double value, const char* what) { return quantlab::count_from_number(value, what, 1, kMaxElements); }
+
+val stats_to_js(const quantlab::ErrorStats& s) {
+  val o = val::object();
+  o.set("mse", s.mse);
+  o.set("maxAbs", s.max_abs);
+  o.set("sqnrDb", s.sqnr_db);
+  o.set("signalPower", s.signal_power);
+  return o;
+}
+
+val random_array(double seed, double n, bool gaussian) {
+  return guarded([&] {
+    quantlab::NumpyRandom rng(quantlab::seed_from_number(seed));
+    const std::size_t count = quantlab::count_from_number(n, "n", 0, kMaxElements);
+    return to_js(gaussian ? rng.randn(count) : rng.rand(count), "Float64Array");
+  });
+}
+
+val random_normal(double seed, double n) { return random_array(seed, n, true); }
+val random_uniform(double seed, double n) { return random_array(seed, n, false); }
+
+val symmetric_quantize(val x, double bits) {
+  return guarded([&] {
+    const quantlab::SymmetricTensor t = quantlab::symmetric_quantize(from_js<double>(x), quantlab::bits_from_number(bits));
+    val o = val::object();
+    o.set("q", signed_q_to_js(t.q, t.bits));
+    o.set("scale", t.scale);
+    o.set("bits", t.bits);
+    o.set("qmax", t.qmax);
+    o.set("allZero", t.all_zero());
+    return o;
+  });
+}
+
+val symmetric_dequantize(val q, double scale) {
+  return guarded([&] { return to_js(quantlab::symmetric_dequantize_f32(from_js<std::int32_t>(q), scale), "Float32Array"); });
+}
+
+val symmetric_dequantize_f64(val q, double scale) {
+  return guarded([&] { return to_js(quantlab::symmetric_dequantize_f64(from_js<std::int32_t>(q), scale), "Float64Array"); });
+}
+
+val per_channel_quantize(val w, double rows, double cols, double bits) {
+  return guarded([&] {
+    const quantlab::SymmetricPerChannel t = quantlab::per_channel_quantize(
+        from_js<double>(w), dimension(rows, "rows"), dimension(cols, "cols"), quantlab::bits_from_number(bits));
+    val o = val::object();
+    o.set("q", signed_q_to_js(t.q, t.bits));
+    o.set("scales", to_js(t.scales, "Float64Array"));
+    o.set("rows", t.rows);
+    o.set("cols", t.cols);
+    o.set("bits", t.bits);
+    o.set("qmax", t.qmax);
+    o.set("zeroRows", t.zero_rows);
+    return o;
+  });
+}
+
+val per_channel_dequantize(val q, val scales, double rows, double cols) {
+  return guarded([&] {
+    return to_js(quantlab::per_channel_dequantize(from_js<std::int32_t>(q), from_js<double>(scales),
+                                                  dimension(rows, "rows"), dimension(cols, "cols")),
+                 "Float64Array");
+  });
+}
+
+val affine_quantize(val x, double bits) {
+  return guarded([&] {
+    const quantlab::AffineTensor t = quantlab::affine_quantize(from_js<double>(x), quantlab::bits_from_number(bits));
+    val o = val::object();
+    o.set("q", unsigned_q_to_js(t.q, t.bits));
+    o.set("scale", t.scale);
+    o.set("zeroPoint", t.zero_point);
+    o.set("bits", t.bits);
+    o.set("qmax", t.qmax);
+    o.set("allZero", t.all_zero());
+    return o;
+  });
+}
+
+val affine_dequantize(val q, double scale, double zero_point) {
+  return guarded([&] {
+    const auto zp = static_cast<std::int32_t>(quantlab::count_from_number(zero_point, "zeroPoint", 0, 65535));
+    return to_js(quantlab::affine_dequantize(from_js<std::int32_t>(q), scale, zp), "Float64Array");
+  });
+}
+
+val affine_per_channel_quantize(val w, double rows, double cols, double bits) {
+  return guarded([&] {
+    const quantlab::AffinePerChannel t = quantlab::affine_per_channel_quantize(
+        from_js<double>(w), dimension(rows, "rows"), dimension(cols, "cols"), quantlab::bits_from_number(bits));
+    val o = val::object();
+    o.set("q", unsigned_q_to_js(t.q, t.bits));
+    o.set("scales", to_js(t.scales, "Float64Array"));
+    o.set("zeroPoints", to_js(t.zero_points, "Int32Array"));
+    o.set("rows", t.rows);
+    o.set("cols", t.cols);
+    o.set("bits", t.bits);
+    o.set("qmax", t.qmax);
+    o.set("zeroRows", t.zero_rows);
+    return o;
+  });
+}
+
+val affine_per_channel_dequantize(val q, val scales, val zero_points, double rows, double cols) {
+  return guarded([&] {
+    return to_js(quantlab::affine_per_channel_dequantize(from_js<std::int32_t>(q), from_js<double>(scales),
+                                                         from_js<std::int32_t>(zero_points), dimension(rows, "rows"),
+                                                         dimension(cols, "cols")),
+                 "Float64Array");
+  });
+}
+
+val error_stats(val x, val recovered) {
+  return guarded([&] { return stats_to_js(quantlab::error_stats(from_js<double>(x), from_js<double>(recovered))); });
+}
+
+val per_channel_error_stats(val x, val recovered, double rows, double cols) {
+  return guarded([&] {
+    const auto stats = quantlab::per_channel_error_stats(from_js<double>(x), from_js<double>(recovered),
+                                                         dimension(rows, "rows"), dimension(cols, "cols"));
+    val out = val::array();
+    for (const auto& s : stats) out.call<void>("push", stats_to_js(s));
+    return out;
+  });
+}
+
+val quantization_mse(val x, double bits) {
+  return guarded([&] { return val(quantlab::quantization_mse(from_js<double>(x), quantlab::bits_from_number(bits))); });
+}
+
+val error_vs_bits(val x, double min_bits, double max_bits) {
+  return guarded([&] {
+    const auto sweep = quantlab::error_vs_bits(from_js<double>(x), quantlab::bits_from_number(min_bits),
+                                               quantlab::bits_from_number(max_bits));
+    val out = val::array();
+    for (const auto& p : sweep) {
+      val o = stats_to_js(p.stats);
+      o.set("bits", p.bits);
+      o.set("scale", p.scale);
+      out.call<void>("push", o);
+    }
+    return out;
+  });
+}
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(quantlab) {
+  using emscripten::function;
+  function("randn", &random_normal);
+  function("rand", &random_uniform);
+  function("symmetricQuantize", &symmetric_quantize);
+  function("symmetricDequantize", &symmetric_dequantize);
+  function("symmetricDequantizeF64", &symmetric_dequantize_f64);
+  function("perChannelQuantize", &per_channel_quantize);
+  function("perChannelDequantize", &per_channel_dequantize);
+  function("affineQuantize", &affine_quantize);
+  function("affineDequantize", &affine_dequantize);
+  function("affinePerChannelQuantize", &affine_per_channel_quantize);
+  function("affinePerChannelDequantize", &affine_per_channel_dequantize);
+  function("errorStats", &error_stats);
+  function("perChannelErrorStats", &per_channel_error_stats);
+  function("quantizationMse", &quantization_mse);
+  function("errorVsBits", &error_vs_bits);
+}

@@ -1,0 +1,133 @@
+// The JS API of the built WebAssembly module: the notebook's numbers, both builds, and clear errors.
+import assert from 'node:assert/strict';
+import { describe, it, before } from 'node:test';
+
+import { createQuantLab, wasmSimdSupported, SIMD_PROBE } from './load.mjs';
+
+const WEIGHTS = [0.247, -0.103, 0.089, -0.156, 0.312, -0.278];
+
+for (const simd of [true, false]) {
+  describe(`${simd ? 'SIMD' : 'scalar'} build`, () => {
+    let lab;
+    before(async () => {
+      lab = await createQuantLab({ simd });
+    });
+
+    it('reports which build it uses', () => {
+      assert.equal(lab.simd, simd);
+    });
+
+    it('randn equals NumPy (np.random.seed(42); randn)', () => {
+      const x = lab.randn(42, 3);
+      assert.ok(x instanceof Float64Array);
+      assert.deepEqual(Array.from(x), [0.4967141530112327, -0.13826430117118466, 0.6476885381006925]);
+      assert.equal(lab.rand(42, 1)[0], 0.3745401188473625);
+      assert.equal(lab.randn(0, 0).length, 0);
+    });
+
+    it('exercise 1: q = [101, -42, 36, -63, 127, -113], scale 0.002457', () => {
+      const r = lab.symmetricQuantize(WEIGHTS);
+      assert.ok(r.q instanceof Int8Array);
+      assert.deepEqual(Array.from(r.q), [101, -42, 36, -63, 127, -113]);
+      assert.equal(r.scale, 0.312 / 127);
+      assert.equal(r.scale.toFixed(6), '0.002457');
+      assert.equal(r.bits, 8);
+      assert.equal(r.qmax, 127);
+      assert.equal(r.allZero, false);
+      const rec = lab.symmetricDequantize(r.q, r.scale);
+      assert.ok(rec instanceof Float32Array);
+      assert.equal(rec[4], Math.fround(127 * Math.fround(r.scale)));
+      const mse = lab.errorStats(WEIGHTS, rec);
+      assert.equal(mse.maxAbs.toFixed(6), '0.001228');
+    });
+
+    it('uses Int16Array above 8 bits and Uint8Array/Uint16Array for affine q', () => {
+      const r = lab.symmetricQuantize(WEIGHTS, 16);
+      assert.ok(r.q instanceof Int16Array);
+      assert.equal(r.q[4], 32767);
+      assert.ok(lab.affineQuantize(WEIGHTS, 8).q instanceof Uint8Array);
+      assert.ok(lab.affineQuantize(WEIGHTS, 12).q instanceof Uint16Array);
+    });
+
+    it('exercise 2: per-channel beats per-tensor 2.6x overall', () => {
+      const w = lab.randn(42, 256);
+      [0.01, 0.1, 1, 10].forEach((m, row) => { for (let c = 0; c < 64; c++) w[row * 64 + c] *= m; });
+      const t = lab.symmetricQuantize(w, 8);
+      const c = lab.perChannelQuantize(w, 4, 64, 8);
+      assert.equal(c.scales.length, 4);
+      const mseT = lab.errorStats(w, lab.symmetricDequantize(t.q, t.scale)).mse;
+      const mseC = lab.errorStats(w, lab.perChannelDequantize(c.q, c.scales, 4, 64)).mse;
+      assert.equal(mseT, 0.005130749017167746);
+      assert.equal(mseC, 0.001961771397161954);
+      const rows = lab.perChannelErrorStats(w, lab.symmetricDequantize(t.q, t.scale), 4, 64);
+      assert.equal(rows.length, 4);
+      assert.equal(rows[0].sqnrDb, 0);
+    });
+
+    it('exercise 3: MSE at 8 bits and the 2..8 sweep', () => {
+      const x = lab.randn(42, 1000);
+      assert.equal(lab.quantizationMse(x, 8), 7.638162935494301e-05);
+      const sweep = lab.errorVsBits(x, 2, 8);
+      assert.deepEqual(sweep.map((p) => p.bits), [2, 3, 4, 5, 6, 7, 8]);
+      assert.equal(sweep[0].mse, 0.8194848811442323);
+    });
+
+    it('all zeros: scale 0, q 0, infinite SQNR, no NaN', () => {
+      const r = lab.symmetricQuantize([0, 0, 0]);
+      assert.equal(r.scale, 0);
+      assert.equal(r.allZero, true);
+      assert.deepEqual(Array.from(r.q), [0, 0, 0]);
+      const s = lab.errorStats([0, 0, 0], lab.symmetricDequantize(r.q, r.scale));
+      assert.equal(s.mse, 0);
+      assert.equal(s.sqnrDb, Infinity);
+    });
+
+    it('bad input throws an Error with the core\'s message', () => {
+      const throwsWith = (fn, message) => assert.throws(fn, (e) => e instanceof Error && e.message === message);
+      throwsWith(() => lab.symmetricQuantize(WEIGHTS, 17), 'bits must be an integer from 2 to 16, got 17');
+      throwsWith(() => lab.symmetricQuantize(WEIGHTS, 4.5), 'bits must be an integer from 2 to 16, got 4.5');
+      throwsWith(() => lab.symmetricQuantize([1, NaN]), 'x[1] is NaN: every value must be a finite number');
+      throwsWith(() => lab.symmetricQuantize([Infinity]), 'x[0] is Infinity: every value must be a finite number');
+      throwsWith(() => lab.symmetricQuantize([]), 'x is empty: give at least one value');
+      throwsWith(() => lab.perChannelQuantize([1, 2, 3], 2, 2),
+        'weights has 3 values but rows x cols = 2 x 2 = 4: the shape must match the data length');
+      throwsWith(() => lab.perChannelQuantize([1, 2], 1.5, 2), 'rows must be a whole number from 1 to 134217728, got 1.5');
+      throwsWith(() => lab.randn(-1, 3), 'seed must be an integer from 0 to 4294967295 (as numpy.random.seed requires), got -1');
+      throwsWith(() => lab.symmetricDequantize([1, 2], -1), 'scale must be a finite number >= 0, got -1');
+      throwsWith(() => lab.errorStats([1, 2], [1]), 'x has 2 values but recovered has 1: they must have the same length');
+      throwsWith(() => lab.symmetricQuantize('abc'), 'x must be an array or typed array of numbers, got "abc"');
+      throwsWith(() => lab.symmetricQuantize([1, '2']), 'x[1] is not a number (got "2")');
+      throwsWith(() => lab.symmetricDequantize([1.5], 1), 'q[0] must be an integer, got 1.5');
+      throwsWith(() => lab.symmetricQuantize(WEIGHTS, '8'), 'bits must be a number, got "8"');
+    });
+
+    it('keeps working after many errors and large inputs (no leaked state)', () => {
+      for (let i = 0; i < 200; i++) assert.throws(() => lab.symmetricQuantize([NaN]));
+      const big = lab.randn(1, 2_000_000);
+      const r = lab.symmetricQuantize(big, 8);
+      assert.equal(r.q.length, 2_000_000);
+      assert.deepEqual(Array.from(lab.symmetricQuantize(WEIGHTS).q), [101, -42, 36, -63, 127, -113]);
+    });
+  });
+}
+
+describe('createQuantLab', () => {
+  it("picks SIMD in Node 20 with simd: 'auto'", async () => {
+    assert.equal(wasmSimdSupported(), true);
+    assert.equal((await createQuantLab()).simd, true);
+  });
+
+  it('rejects bad options with a message', async () => {
+    await assert.rejects(createQuantLab({ simd: 'yes' }), { message: "options.simd must be 'auto', true or false, got \"yes\"" });
+    await assert.rejects(createQuantLab(null), { message: 'createQuantLab options must be an object such as {simd: "auto"}' });
+  });
+
+  it('the SIMD probe is a real SIMD module (not a module that always validates)', () => {
+    // Replacing the SIMD opcode prefix (0xfd) by an unknown one must make validation fail.
+    const bytes = SIMD_PROBE.slice();
+    assert.equal(WebAssembly.validate(bytes), true);
+    assert.equal(bytes[26], 0xfd);
+    bytes[26] = 0xfe;
+    assert.equal(WebAssembly.validate(bytes), false);
+  });
+});

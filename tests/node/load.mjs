@@ -1,0 +1,10 @@
+// Shared by the Node tests: the built JS API from dist/ (run build-scripts/build.sh site first).
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const api = new URL('../../dist/quantlab.js', import.meta.url);
+if (!existsSync(api)) {
+  throw new Error(`dist/quantlab.js is missing: build the site first (./build-scripts/build.sh site)`);
+}
+export const { createQuantLab, wasmSimdSupported, SIMD_PROBE } = await import(api.href);

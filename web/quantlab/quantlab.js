@@ -1,0 +1,199 @@
+// QuantLab's JavaScript API: a thin, idiomatic wrapper over the Embind module (cpp/bindings).
+//
+//   import { createQuantLab } from './quantlab.js';
+//   const lab = await createQuantLab();            // {simd: 'auto' | true | false}
+//   const { q, scale } = lab.symmetricQuantize([0.247, -0.103], 8);
+//
+// Works in browsers, Web Workers and Node 20. Every method checks its arguments and throws an Error whose
+// message names the problem; the C++ core's own messages come through unchanged.
+
+// A minimal module whose only function uses a SIMD128 instruction (i32.const 0; i8x16.splat): it validates
+// exactly when the engine supports WebAssembly SIMD. Exported for the tests only.
+export const SIMD_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version 1
+  0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, //       type section: () -> v128
+  0x03, 0x02, 0x01, 0x00, //                         function section: one function of type 0
+  0x0a, 0x08, 0x01, 0x06, 0x00, 0x41, 0x00, 0xfd, 0x0f, 0x0b, // code: i32.const 0, i8x16.splat, end
+]);
+
+/** True when this JavaScript engine can run the WebAssembly SIMD128 build. */
+export function wasmSimdSupported() {
+  try {
+    return typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
+  } catch {
+    return false;
+  }
+}
+
+const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
+
+async function loadModule(simd) {
+  const name = simd ? 'quantlab-simd' : 'quantlab-scalar';
+  const factory = simd
+    ? (await import('./quantlab-simd.mjs')).default
+    : (await import('./quantlab-scalar.mjs')).default;
+  const options = {};
+  if (isNode) {
+    // Emscripten 3.1.6 would fetch() a file path under Node: hand it the bytes instead.
+    const fsModule = 'node:fs/promises';
+    const { readFile } = await import(/* @vite-ignore */ fsModule);
+    options.wasmBinary = await readFile(new URL(`./${name}.wasm`, import.meta.url));
+  }
+  return factory(options);
+}
+
+/**
+ * Loads the WebAssembly core and returns the API.
+ * @param {{simd?: 'auto' | boolean}} [options]
+ */
+export async function createQuantLab(options = {}) {
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError('createQuantLab options must be an object such as {simd: "auto"}');
+  }
+  const requested = options.simd ?? 'auto';
+  if (requested !== 'auto' && requested !== true && requested !== false) {
+    throw new TypeError(`options.simd must be 'auto', true or false, got ${describe(requested)}`);
+  }
+  if (typeof WebAssembly !== 'object') {
+    throw new Error('this browser has no WebAssembly support: QuantLab needs a browser from 2017 or later');
+  }
+  const supported = wasmSimdSupported();
+  if (requested === true && !supported) {
+    throw new Error('this JavaScript engine has no WebAssembly SIMD: use {simd: false} or {simd: "auto"}');
+  }
+  const simd = requested === 'auto' ? supported : requested;
+  return new QuantLab(await loadModule(simd), simd);
+}
+
+function describe(value) {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (value === null || value === undefined || typeof value !== 'object') return String(value);
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  return `a ${value.constructor?.name ?? 'object'}`;
+}
+
+const TYPED_ARRAYS = [Float64Array, Float32Array, Int8Array, Uint8Array, Int16Array, Uint16Array, Int32Array, Uint32Array];
+const isTypedArray = (v) => TYPED_ARRAYS.some((T) => v instanceof T);
+
+// Arrays of numbers pass through as typed arrays (the bindings copy them in with one bulk set()).
+function numbers(value, name) {
+  if (value instanceof Float64Array || value instanceof Float32Array) return value;
+  if (isTypedArray(value)) return Float64Array.from(value);
+  if (!Array.isArray(value)) {
+    throw new TypeError(`${name} must be an array or typed array of numbers, got ${describe(value)}`);
+  }
+  for (let i = 0; i < value.length; i++) {
+    if (typeof value[i] !== 'number') {
+      throw new TypeError(`${name}[${i}] is not a number (got ${describe(value[i])})`);
+    }
+  }
+  return Float64Array.from(value);
+}
+
+function integers(value, name) {
+  if (isTypedArray(value) && !(value instanceof Float64Array || value instanceof Float32Array)) return value;
+  const arr = numbers(value, name);
+  for (let i = 0; i < arr.length; i++) {
+    if (!Number.isInteger(arr[i])) throw new TypeError(`${name}[${i}] must be an integer, got ${arr[i]}`);
+  }
+  return arr;
+}
+
+function number(value, name) {
+  if (typeof value !== 'number') throw new TypeError(`${name} must be a number, got ${describe(value)}`);
+  return value;
+}
+
+// The bindings return a JS Error object instead of throwing through WebAssembly frames.
+function unwrap(result) {
+  if (result instanceof Error) {
+    Error.captureStackTrace?.(result, unwrap);
+    throw result;
+  }
+  return result;
+}
+
+class QuantLab {
+  #m;
+
+  constructor(module, simd) {
+    this.#m = module;
+    /** True when the WebAssembly SIMD128 build is in use. */
+    this.simd = simd;
+  }
+
+  /** NumPy's legacy `np.random.seed(seed); np.random.randn(n)`, bit for bit. */
+  randn(seed, n) {
+    return unwrap(this.#m.randn(number(seed, 'seed'), number(n, 'n')));
+  }
+
+  /** NumPy's legacy `np.random.seed(seed); np.random.rand(n)`, bit for bit. */
+  rand(seed, n) {
+    return unwrap(this.#m.rand(number(seed, 'seed'), number(n, 'n')));
+  }
+
+  /** Symmetric per-tensor quantization: {q, scale, bits, qmax, allZero}. q is Int8Array up to 8 bits, else Int16Array. */
+  symmetricQuantize(x, bits = 8) {
+    return unwrap(this.#m.symmetricQuantize(numbers(x, 'x'), number(bits, 'bits')));
+  }
+
+  /** NumPy's `q.astype(np.float32) * scale`: a Float32Array. */
+  symmetricDequantize(q, scale) {
+    return unwrap(this.#m.symmetricDequantize(integers(q, 'q'), number(scale, 'scale')));
+  }
+
+  /** `q * scale` in float64 (the notebook's exercise 3). */
+  symmetricDequantizeF64(q, scale) {
+    return unwrap(this.#m.symmetricDequantizeF64(integers(q, 'q'), number(scale, 'scale')));
+  }
+
+  /** One symmetric scale per row of a row-major rows x cols matrix: {q, scales, rows, cols, bits, qmax, zeroRows}. */
+  perChannelQuantize(w, rows, cols, bits = 8) {
+    return unwrap(this.#m.perChannelQuantize(numbers(w, 'w'), number(rows, 'rows'), number(cols, 'cols'), number(bits, 'bits')));
+  }
+
+  /** NumPy's `q.astype(np.float32) * scales[:, None]` (float64). */
+  perChannelDequantize(q, scales, rows, cols) {
+    return unwrap(this.#m.perChannelDequantize(integers(q, 'q'), numbers(scales, 'scales'), number(rows, 'rows'), number(cols, 'cols')));
+  }
+
+  /** Asymmetric quantization to [0, 2^bits - 1] with a zero point: {q, scale, zeroPoint, bits, qmax, allZero}. */
+  affineQuantize(x, bits = 8) {
+    return unwrap(this.#m.affineQuantize(numbers(x, 'x'), number(bits, 'bits')));
+  }
+
+  /** `(q - zeroPoint) * scale` in float64. */
+  affineDequantize(q, scale, zeroPoint) {
+    return unwrap(this.#m.affineDequantize(integers(q, 'q'), number(scale, 'scale'), number(zeroPoint, 'zeroPoint')));
+  }
+
+  /** One scale and zero point per row: {q, scales, zeroPoints, rows, cols, bits, qmax, zeroRows}. */
+  affinePerChannelQuantize(w, rows, cols, bits = 8) {
+    return unwrap(this.#m.affinePerChannelQuantize(numbers(w, 'w'), number(rows, 'rows'), number(cols, 'cols'), number(bits, 'bits')));
+  }
+
+  affinePerChannelDequantize(q, scales, zeroPoints, rows, cols) {
+    return unwrap(this.#m.affinePerChannelDequantize(integers(q, 'q'), numbers(scales, 'scales'),
+      integers(zeroPoints, 'zeroPoints'), number(rows, 'rows'), number(cols, 'cols')));
+  }
+
+  /** {mse, maxAbs, sqnrDb, signalPower}; sqnrDb is Infinity when the reconstruction is exact. */
+  errorStats(x, recovered) {
+    return unwrap(this.#m.errorStats(numbers(x, 'x'), numbers(recovered, 'recovered')));
+  }
+
+  /** errorStats for every row of a rows x cols matrix. */
+  perChannelErrorStats(x, recovered, rows, cols) {
+    return unwrap(this.#m.perChannelErrorStats(numbers(x, 'x'), numbers(recovered, 'recovered'), number(rows, 'rows'), number(cols, 'cols')));
+  }
+
+  /** The notebook's exercise-3 error: MSE of the float64 symmetric round trip. */
+  quantizationMse(x, bits = 8) {
+    return unwrap(this.#m.quantizationMse(numbers(x, 'x'), number(bits, 'bits')));
+  }
+
+  /** [{bits, scale, mse, maxAbs, sqnrDb, signalPower}] for every bit width from minBits to maxBits. */
+  errorVsBits(x, minBits = 2, maxBits = 8) {
+    return unwrap(this.#m.errorVsBits(numbers(x, 'x'), number(minBits, 'minBits'), number(maxBits, 'maxBits')));
+  }
+}
