@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Builds QuantLab. With no argument: everything (native + asan + wasm into build/, the site into dist/).
+#   build-scripts/build.sh site     WebAssembly modules and the static site in dist/ (what start.sh needs)
+#   build-scripts/build.sh native   native core, Catch2 tests and tools (build/native)
+#   build-scripts/build.sh asan     native with AddressSanitizer + UBSan (build/asan)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+jobs=${QUANTLAB_JOBS:-$(nproc 2>/dev/null || echo 2)}
+
+"$root/build-scripts/setup.sh"
+
+say() { printf '[build] %s\n' "$*"; }
+
+build_preset() {
+  say "cmake --preset $1"
+  cmake --preset "$1" >"$root/build/configure-$1.log" 2>&1 || { cat "$root/build/configure-$1.log"; exit 1; }
+  cmake --build --preset "$1" -j "$jobs"
+}
+
+prepare_emscripten() {
+  # Debian's Emscripten cache is read-only: work on a copy (EM_CACHE, set by the wasm preset).
+  if [ ! -f build/em-cache/sysroot_install.stamp ]; then
+    say "copying Debian's Emscripten cache to build/em-cache"
+    rm -rf build/em-cache
+    cp -r /usr/share/emscripten/cache build/em-cache
+    chmod -R u+w build/em-cache
+  fi
+  # emcc at -O1 and above needs acorn, which Debian ships under /usr/share/nodejs.
+  export NODE_PATH=/usr/share/nodejs
+}
+
+build_site() {
+  prepare_emscripten
+  build_preset wasm
+  say "assembling dist/"
+  rm -rf dist
+  mkdir -p dist
+  cp web/quantlab/quantlab.js web/quantlab/quantlab.d.ts dist/
+  cp build/wasm/cpp/bindings/quantlab-{simd,scalar}.{mjs,wasm} dist/
+  cp web/index.html dist/
+}
+
+mkdir -p build
+targets=("$@")
+[ "${#targets[@]}" -gt 0 ] || targets=(native asan site)
+for target in "${targets[@]}"; do
+  case "$target" in
+    native|asan) build_preset "$target" ;;
+    site|wasm) build_site ;;
+    *) echo "unknown target '$target': use site, native or asan" >&2; exit 2 ;;
+  esac
+done
+say "done: ${targets[*]}"

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds the WebAssembly modules and the site, and serves dist/ on localhost.
+# Prints the URL to open. Set PORT to choose the port (default 8080; the next free one is taken if busy).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./build-scripts/build.sh site
+exec node build-scripts/serve.mjs --root dist --port "${PORT:-8080}"
