@@ -1,0 +1,104 @@
+// Matrix kernels for the MLP: fp32 and int8 GEMM/GEMV, dynamic int8 quantization of activations, and the
+// int32 -> float epilogue. One kernel per file, named <datatype>_<operation>_<isa>.cpp: `scalar` (the short
+// reference, also the kernels of the scalar WebAssembly build) and `simd128` (one algorithm written against
+// simd128.hpp, compiled to WASM SIMD128 for the browser and to SSE4.1 natively). tests/cpp/test_kernels.cpp
+// runs one table of edge cases against every variant.
+//
+// Layouts: activations A are M x K row-major, outputs C are M x N row-major, and weights B (N x K in
+// PyTorch's nn.Linear layout) are packed once, when a model is built, loaded or quantized, into blocks of
+// kNr = 8 rows: block b holds rows 8b..8b+7, stored K-step by K-step, each step the 8 rows' next kKTile
+// values side by side ([N/8][K/kKTile][8][kKTile], rows and K padded with zeros). A kernel then walks one
+// pointer through a block, so a GEMV step is one load of x and eight loads at fixed offsets.
+//
+// int8 values are stored widened to int16 (weights once, activations per call: rows padded to kp =
+// round_up(K, 8)): i32x4.dot_i16x8_s (SSE4.1: pmaddwd) multiplies 8 pairs and adds adjacent products into
+// 4 int32 lanes. fp32 activations need no padding: the kernels read the K tail through a zeroed copy.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace quantlab::kernels {
+
+constexpr std::size_t kNr = 8;        // weight rows per packed block
+constexpr std::size_t kQs8KTile = 8;  // int16 values per step: one i32x4.dot_i16x8_s
+constexpr std::size_t kF32KTile = 4;  // float values per step
+// With |a| <= 128 and |b| <= 128 an int32 sum of K products cannot overflow while K <= 2^31 / 2^14.
+constexpr std::size_t kQs8MaxK = std::size_t{1} << 17;
+
+constexpr std::size_t round_up(std::size_t v, std::size_t multiple) { return (v + multiple - 1) / multiple * multiple; }
+constexpr std::size_t qs8_padded_k(std::size_t k) { return round_up(k, kQs8KTile); }
+
+// C[M x N] = A[M x K] . B^T with B packed by f32_pack_weights(b, N, K)
+using F32GemmFn = void (*)(std::size_t m, std::size_t n, std::size_t k, const float* a, const float* packed_b, float* c);
+// y[N] = W . x[K] with W packed by f32_pack_weights(w, N, K)
+using F32GemvFn = void (*)(std::size_t n, std::size_t k, const float* x, const float* packed_w, float* y);
+// C[M x N] (int32) = A[M x kp] . B^T: A rows int8 values stored as int16 and padded to kp = qs8_padded_k(K),
+// B packed by qs8_pack_weights(b, N, K)
+using Qs8GemmFn = void (*)(std::size_t m, std::size_t n, std::size_t kp, const std::int16_t* a,
+                           const std::int16_t* packed_b, std::int32_t* c);
+using Qs8GemvFn = void (*)(std::size_t n, std::size_t kp, const std::int16_t* x, const std::int16_t* packed_w,
+                           std::int32_t* y);
+// Dynamic symmetric int8 quantization, one scale per row (float32): scale[r] = max|x[r]| / 127 and
+// q = clamp(round_half_even(x * (127 / max|x[r]|)), -127, 127), multiplying by the inverse scale as FBGEMM
+// does; rows written padded with zeros to kp; an all-zero row gets scale 0 and q = 0.
+using Qs8QuantizeRowsFn = void (*)(std::size_t m, std::size_t k, std::size_t kp, const float* x, std::int16_t* q,
+                                   float* scales);
+// Epilogue: y[r][c] = float(acc[r][c]) * (row_scales[r] * col_scales[c]) + bias[c], then max(y, 0) if relu.
+using Qs8DequantizeFn = void (*)(std::size_t m, std::size_t n, const std::int32_t* acc, const float* row_scales,
+                                 const float* col_scales, const float* bias, bool relu, float* y);
+// y[r][c] += bias[c], then max(y, 0) if relu.
+using F32BiasActFn = void (*)(std::size_t m, std::size_t n, float* y, const float* bias, bool relu);
+// Throughput probe: `iterations` x 16 dot_i16x8 + add (128 MACs each); returns a checksum.
+using DotPeakFn = std::int32_t (*)(std::size_t iterations);
+
+struct KernelSet {
+  const char* name;  // "scalar", or the SIMD128 target: "wasmsimd" or "sse41"
+  F32GemmFn f32_gemm;
+  F32GemvFn f32_gemv;
+  Qs8GemmFn qs8_gemm;
+  Qs8GemvFn qs8_gemv;
+  Qs8QuantizeRowsFn qs8_quantize_rows;
+  Qs8DequantizeFn qs8_dequantize;
+  F32BiasActFn f32_bias_act;
+  DotPeakFn dot_peak;  // nullptr for scalar
+};
+
+const KernelSet& scalar_kernels();
+// The SIMD variants compiled into this build (WASM SIMD128 or SSE4.1), or nullptr.
+const KernelSet* simd_kernels();
+// SIMD when available, else scalar.
+const KernelSet& best_kernels();
+// Every variant of this build, scalar first: what the tests run the edge-case table against.
+std::vector<const KernelSet*> all_kernel_sets();
+
+// Packs an N x K weight matrix into the blocked layout described at the top of this file.
+std::vector<float> f32_pack_weights(const float* w, std::size_t n, std::size_t k);
+std::vector<std::int16_t> qs8_pack_weights(const std::int8_t* w, std::size_t n, std::size_t k);
+// Widens row-major int8 rows (rows x k) to int16 rows padded with zeros to qs8_padded_k(k): the layout of
+// quantized activations.
+std::vector<std::int16_t> qs8_pack_rows(const std::int8_t* src, std::size_t rows, std::size_t k);
+
+// Declarations of every variant (defined in cpp/src/kernels/, each only where its instruction set exists).
+void f32_gemm_scalar(std::size_t, std::size_t, std::size_t, const float*, const float*, float*);
+void f32_gemv_scalar(std::size_t, std::size_t, const float*, const float*, float*);
+void qs8_gemm_scalar(std::size_t, std::size_t, std::size_t, const std::int16_t*, const std::int16_t*, std::int32_t*);
+void qs8_gemv_scalar(std::size_t, std::size_t, const std::int16_t*, const std::int16_t*, std::int32_t*);
+void qs8_quantize_rows_scalar(std::size_t, std::size_t, std::size_t, const float*, std::int16_t*, float*);
+void qs8_dequantize_scalar(std::size_t, std::size_t, const std::int32_t*, const float*, const float*, const float*,
+                           bool, float*);
+void f32_bias_act_scalar(std::size_t, std::size_t, float*, const float*, bool);
+
+// The 128-bit SIMD variants (cpp/src/kernels/*_simd128.cpp): WASM SIMD128 or SSE4.1, where compiled in.
+void f32_gemm_simd128(std::size_t, std::size_t, std::size_t, const float*, const float*, float*);
+void f32_gemv_simd128(std::size_t, std::size_t, const float*, const float*, float*);
+void qs8_gemm_simd128(std::size_t, std::size_t, std::size_t, const std::int16_t*, const std::int16_t*, std::int32_t*);
+void qs8_gemv_simd128(std::size_t, std::size_t, const std::int16_t*, const std::int16_t*, std::int32_t*);
+void qs8_quantize_rows_simd128(std::size_t, std::size_t, std::size_t, const float*, std::int16_t*, float*);
+void qs8_dequantize_simd128(std::size_t, std::size_t, const std::int32_t*, const float*, const float*, const float*,
+                            bool, float*);
+void f32_bias_act_simd128(std::size_t, std::size_t, float*, const float*, bool);
+std::int32_t dot_peak_simd128(std::size_t);
+
+}  // namespace quantlab::kernels
