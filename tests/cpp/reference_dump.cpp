@@ -5,7 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "quantlab/kernels.hpp"
 #include "quantlab/metrics.hpp"
+#include "quantlab/model.hpp"
 #include "quantlab/numpy_random.hpp"
 #include "quantlab/quantize.hpp"
 
@@ -51,6 +53,29 @@ int main() {
   std::printf("{\"randn\":{\"seed\":9,\"values\":%s},", array(quantlab::NumpyRandom(9).randn(10)).c_str());
   std::printf("\"rand\":{\"seed\":9,\"values\":%s},", array(quantlab::NumpyRandom(9).rand(10)).c_str());
   std::printf("\"randnLarge\":{\"seed\":1,\"values\":%s},", array(quantlab::NumpyRandom(1).randn(200000)).c_str());
+  {
+    // SimpleNet(seed 3) on randn(seed 1, 784) as float32: outputs per kernel set, and the files' checksums.
+    const quantlab::Mlp f = quantlab::Mlp::simple_net(3);
+    const quantlab::Mlp q = f.quantize_dynamic(false), qc = f.quantize_dynamic(true);
+    const std::vector<double> xd = quantlab::NumpyRandom(1).randn(784);
+    const std::vector<float> x(xd.begin(), xd.end());
+    auto out = [&](const quantlab::Mlp& m, const quantlab::kernels::KernelSet& ks) {
+      std::vector<float> y(10);
+      m.forward(x.data(), 1, y.data(), ks);
+      return array(y);
+    };
+    auto crc = [](const quantlab::Mlp& m) {
+      const auto b = m.serialize();
+      return quantlab::model_crc32(b.data(), b.size());
+    };
+    const auto& simd = quantlab::kernels::best_kernels();
+    const auto& scalar = quantlab::kernels::scalar_kernels();
+    std::printf("\"model\":{\"seed\":3,\"inputSeed\":1,\"simdKernels\":\"%s\",", simd.name);
+    std::printf("\"fp32\":{\"simd\":%s,\"scalar\":%s,\"crc\":%u},", out(f, simd).c_str(), out(f, scalar).c_str(), crc(f));
+    std::printf("\"int8\":{\"simd\":%s,\"scalar\":%s,\"crc\":%u},", out(q, simd).c_str(), out(q, scalar).c_str(), crc(q));
+    std::printf("\"int8PerChannel\":{\"simd\":%s,\"scalar\":%s,\"crc\":%u}},", out(qc, simd).c_str(),
+                out(qc, scalar).c_str(), crc(qc));
+  }
   std::printf("\"cases\":[");
   bool first = true;
   for (const Input& in : inputs) {

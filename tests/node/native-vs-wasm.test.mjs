@@ -48,6 +48,21 @@ for (const simd of [true, false]) {
       assert.ok(differing < got.length / 2000, `${differing} values differ`);
     });
 
+    it('SimpleNet outputs: int8 bit for bit; fp32 bit for bit with the same summation order', () => {
+      const ref = native.model;
+      const x = Float32Array.from(lab.randn(ref.inputSeed, 784));
+      const f = lab.createSimpleNet(ref.seed);
+      const q = lab.quantizeDynamic(f);
+      const qc = lab.quantizeDynamic(f, { perChannel: true });
+      // The SIMD128 kernels sum in the same order in WebAssembly and in SSE4.1, so even fp32 is identical.
+      const kernels = simd ? 'simd' : 'scalar';
+      same(f.forward(x, { kernels }), ref.fp32[kernels], 'fp32');
+      same(q.forward(x, { kernels }), ref.int8[kernels], 'int8');
+      same(qc.forward(x, { kernels }), ref.int8PerChannel[kernels], 'int8 per channel');
+      same(q.forward(x, { kernels: 'scalar' }), ref.int8.simd, 'int8 scalar == int8 simd');
+      for (const m of [f, q, qc]) m.delete();
+    });
+
     it('q, scales, zero points and errors for every case', () => {
       assert.ok(native.cases.length >= 24, 'the dump has all its cases');
       for (const c of native.cases) {

@@ -69,9 +69,71 @@ export interface BitsSweepPoint extends ErrorStats {
   scale: number;
 }
 
+export type Kernels = 'auto' | 'simd' | 'scalar';
+
+export interface TimingOptions {
+  /** Time spent calling before measuring, so V8 optimizes the code (default 150). */
+  warmupMs?: number;
+  /** How many batches are timed; the median is reported (default 15). */
+  batches?: number;
+  /** About how long one batch runs (default 25). */
+  batchMs?: number;
+  /** Called after each batch. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface Timing {
+  /** Microseconds per iteration (per forward pass), median over the batches. */
+  medianUs: number;
+  minUs: number;
+  maxUs: number;
+  samplesUs: number[];
+  /** Iterations per batch. */
+  iterations: number;
+  batches: number;
+}
+
+/** A multilayer perceptron held in WebAssembly memory: call delete() when done. */
+export interface Model {
+  readonly kind: 'fp32' | 'int8';
+  /** int8 models: one weight scale per output channel instead of one per tensor. */
+  readonly perChannel: boolean;
+  /** [inputs, hidden..., outputs]: [784, 256, 10] for SimpleNet. */
+  readonly layerSizes: readonly number[];
+  readonly inputSize: number;
+  readonly outputSize: number;
+  /** Bytes of serialize(): the real model size. */
+  readonly sizeBytes: number;
+  readonly deleted: boolean;
+  /** Outputs for inputSize values (batch 1) or a multiple of it (a batch, row after row). */
+  forward(x: NumberArray, options?: { kernels?: Kernels }): Float32Array;
+  /** The model file (docs/model-format.md). */
+  serialize(): Uint8Array;
+  /** Frees the WebAssembly memory; safe to call twice. */
+  delete(): void;
+}
+
 export interface QuantLab {
   /** True when the WebAssembly SIMD128 build is in use. */
   readonly simd: boolean;
+  /** The kernels forward() uses by default: 'wasmsimd' or 'scalar'. */
+  readonly kernels: string;
+  /** The notebook's SimpleNet (784 -> 256 -> ReLU -> 10) in fp32, initialised like nn.Linear from `seed`. */
+  createSimpleNet(seed?: number): Model;
+  /** int8 weights (per tensor, or per channel), fp32 biases, activations quantized per call. */
+  quantizeDynamic(model: Model, options?: { perChannel?: boolean }): Model;
+  /** Reads serialize()'s bytes; throws on a truncated, corrupt or unknown file and creates nothing. */
+  loadModel(bytes: Uint8Array | ArrayBuffer): Model;
+  /** Times forward passes inside WebAssembly. */
+  benchmark(model: Model, options?: TimingOptions & { kernels?: Kernels; batch?: number; input?: NumberArray }):
+    Timing & { kernels: string; batch: number };
+  /** Times C[m x n] = A[m x k] . B[n x k]^T (defaults: int8, 256 x 784 x 256). */
+  benchmarkGemm(options?: TimingOptions & { dtype?: 'int8' | 'fp32'; m?: number; n?: number; k?: number; kernels?: Kernels }):
+    Timing & { gmacs: number; dtype: string; m: number; n: number; k: number };
+  /** Throughput of i32x4.dot_i16x8_s in a register loop (SIMD build only): the ceiling of the int8 GEMM. */
+  measureDotPeak(options?: TimingOptions): Timing & { gmacs: number };
+  /** heapBytes: size of the WebAssembly memory; allocatedBytes: bytes malloc currently holds. */
+  memoryStats(): { heapBytes: number; allocatedBytes: number };
   /** numpy.random.seed(seed); numpy.random.randn(n), bit for bit. seed: integer in [0, 2^32 - 1]. */
   randn(seed: number, n: number): Float64Array;
   /** numpy.random.seed(seed); numpy.random.rand(n), bit for bit. */

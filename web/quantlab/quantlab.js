@@ -69,7 +69,9 @@ function describe(value) {
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (value === null || value === undefined || typeof value !== 'object') return String(value);
   if (Array.isArray(value)) return `an array of length ${value.length}`;
-  return `a ${value.constructor?.name ?? 'object'}`;
+  const name = value.constructor?.name;
+  if (!name || name === 'Object') return 'an object';
+  return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}`;
 }
 
 const TYPED_ARRAYS = [Float64Array, Float32Array, Int8Array, Uint8Array, Int16Array, Uint16Array, Int32Array, Uint32Array];
@@ -99,6 +101,59 @@ function integers(value, name) {
   return arr;
 }
 
+function float32s(value, name) {
+  if (value instanceof Float32Array) return value;
+  return Float32Array.from(numbers(value, name));
+}
+
+function bytes(value, name) {
+  if (value instanceof Uint8Array) return value;
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  throw new TypeError(`${name} must be a Uint8Array or an ArrayBuffer, got ${describe(value)}`);
+}
+
+const now = () => performance.now();
+
+function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+// Times `run(iterations)` (which returns elapsed microseconds measured inside WebAssembly) the way V8 and
+// browsers need: the iteration count doubles until one call takes >= 2 ms (page clocks are coarsened to
+// 100 µs), calls repeat until `warmupMs` has passed (V8 swaps in optimized code only between calls), then
+// `batches` calls of about `batchMs` each are timed. Returns microseconds per iteration.
+function timeBatches(run, { warmupMs = 150, batches = 15, batchMs = 25, onProgress } = {}) {
+  if (!Number.isInteger(batches) || batches < 1 || batches > 1000) {
+    throw new RangeError(`batches must be an integer from 1 to 1000, got ${describe(batches)}`);
+  }
+  const start = now();
+  let n = 1;
+  let us = run(n);
+  while (us < 2000 && n < 1e8) {
+    n *= 2;
+    us = run(n);
+  }
+  let perIteration = us / n;
+  while (now() - start < warmupMs) perIteration = Math.min(perIteration, run(n) / n);
+  const iterations = Math.max(1, Math.ceil((batchMs * 1000) / perIteration));
+  const samplesUs = [];
+  for (let b = 0; b < batches; b++) {
+    samplesUs.push(run(iterations) / iterations);
+    onProgress?.(b + 1, batches);
+  }
+  return {
+    medianUs: median(samplesUs),
+    minUs: Math.min(...samplesUs),
+    maxUs: Math.max(...samplesUs),
+    samplesUs,
+    iterations,
+    batches,
+  };
+}
+
 function number(value, name) {
   if (typeof value !== 'number') throw new TypeError(`${name} must be a number, got ${describe(value)}`);
   return value;
@@ -113,6 +168,55 @@ function unwrap(result) {
   return result;
 }
 
+/** A multilayer perceptron living in WebAssembly memory. Call delete() when done with it. */
+class Model {
+  #handle;
+  #lab;
+
+  constructor(handle, lab) {
+    this.#handle = handle;
+    this.#lab = lab;
+    const info = handle.info();
+    /** 'fp32' or 'int8' */
+    this.kind = info.kind;
+    /** int8 models: true when every output channel has its own weight scale */
+    this.perChannel = info.perChannel;
+    /** [inputs, hidden..., outputs], e.g. [784, 256, 10] */
+    this.layerSizes = Array.from(info.layerSizes);
+    /** Size of serialize()'s bytes */
+    this.sizeBytes = info.sizeBytes;
+    Object.freeze(this.layerSizes);
+  }
+
+  get inputSize() { return this.layerSizes[0]; }
+  get outputSize() { return this.layerSizes[this.layerSizes.length - 1]; }
+  get deleted() { return this.#handle === null; }
+
+  /** Internal: the Embind handle, checked to be alive and to belong to `lab`. */
+  handleFor(lab) {
+    if (this.#handle === null) throw new Error('this model was deleted: create or load it again');
+    if (lab !== this.#lab) throw new Error('this model belongs to another QuantLab instance: move it with serialize() and loadModel()');
+    return this.#handle;
+  }
+
+  /** Outputs for x: inputSize values (batch 1) or a multiple of it (a batch, row after row). */
+  forward(x, { kernels = 'auto' } = {}) {
+    return unwrap(this.handleFor(this.#lab).forward(float32s(x, 'x'), kernels));
+  }
+
+  /** The model file (docs/model-format.md) as bytes. */
+  serialize() {
+    return unwrap(this.handleFor(this.#lab).serialize());
+  }
+
+  /** Frees the WebAssembly memory. Safe to call twice. */
+  delete() {
+    if (this.#handle === null) return;
+    this.#handle.delete();
+    this.#handle = null;
+  }
+}
+
 class QuantLab {
   #m;
 
@@ -120,6 +224,58 @@ class QuantLab {
     this.#m = module;
     /** True when the WebAssembly SIMD128 build is in use. */
     this.simd = simd;
+    /** The kernel set forward() uses by default: 'wasmsimd' or 'scalar'. */
+    this.kernels = module.buildInfo().kernels;
+  }
+
+  /** The notebook's SimpleNet, 784 -> 256 -> ReLU -> 10 in fp32, initialised like nn.Linear from `seed`. */
+  createSimpleNet(seed = 0) {
+    return new Model(unwrap(this.#m.createSimpleNet(number(seed, 'seed'))), this);
+  }
+
+  /** int8 weights (per tensor, or per output channel), fp32 biases, activations quantized per call. */
+  quantizeDynamic(model, { perChannel = false } = {}) {
+    if (!(model instanceof Model)) throw new TypeError(`model must be a Model, got ${describe(model)}`);
+    if (typeof perChannel !== 'boolean') throw new TypeError(`perChannel must be true or false, got ${describe(perChannel)}`);
+    return new Model(unwrap(model.handleFor(this).quantizeDynamic(perChannel)), this);
+  }
+
+  /** A model from serialize()'s bytes; throws (and changes nothing) on a truncated, corrupt or unknown file. */
+  loadModel(data) {
+    return new Model(unwrap(this.#m.loadModel(bytes(data, 'data'))), this);
+  }
+
+  /**
+   * Times forward passes inside WebAssembly: warm-up, then `batches` batches of about `batchMs` each.
+   * Returns {medianUs, minUs, maxUs, samplesUs, iterations, batches, kernels, batch} (µs per forward).
+   */
+  benchmark(model, { kernels = 'auto', batch = 1, input, ...timing } = {}) {
+    if (!(model instanceof Model)) throw new TypeError(`model must be a Model, got ${describe(model)}`);
+    const handle = model.handleFor(this);
+    const x = input === undefined
+      ? Float32Array.from(this.randn(0, number(batch, 'batch') * model.inputSize))
+      : float32s(input, 'input');
+    const result = timeBatches((n) => unwrap(handle.timeForward(x, kernels, n)), timing);
+    return { ...result, kernels: kernels === 'auto' ? this.kernels : kernels, batch: x.length / model.inputSize };
+  }
+
+  /** Times C[m x n] = A[m x k] . B[n x k]^T; returns the timing plus `gmacs` (10^9 multiply-adds per second). */
+  benchmarkGemm({ dtype = 'int8', m = 256, n = 256, k = 784, kernels = 'auto', ...timing } = {}) {
+    const result = timeBatches((iters) => unwrap(this.#m.timeGemm(dtype, m, n, k, kernels, iters)), timing);
+    return { ...result, dtype, m, n, k, kernels, gmacs: (m * n * k) / result.medianUs / 1e3 };
+  }
+
+  /** The throughput of i32x4.dot_i16x8_s in a register-only loop: the ceiling for the int8 GEMM. */
+  measureDotPeak(timing = {}) {
+    // One timed unit is 1000 probe iterations, so a unit takes about a microsecond.
+    const macsPerUnit = 1000 * this.#m.buildInfo().dotPeakMacsPerIteration;
+    const result = timeBatches((units) => unwrap(this.#m.timeDotPeak(units * 1000)), timing);
+    return { ...result, gmacs: macsPerUnit / result.medianUs / 1e3 };
+  }
+
+  /** WebAssembly memory in use: {heapBytes: the linear memory's size, allocatedBytes: bytes malloc holds}. */
+  memoryStats() {
+    return { heapBytes: this.#m.HEAP8.length, allocatedBytes: this.#m.allocatedBytes() };
   }
 
   /** NumPy's legacy `np.random.seed(seed); np.random.randn(n)`, bit for bit. */

@@ -13,11 +13,13 @@ void tile_2x4(std::size_t k, const float* a, const float* bp, float* c, std::siz
   using namespace simd;
   const std::size_t kp = round_up(k, kF32KTile), full = k / kF32KTile * kF32KTile;
   vf acc0[kHalf], acc1[kHalf];
+  QUANTLAB_UNROLL
   for (std::size_t r = 0; r < kHalf; ++r) acc0[r] = acc1[r] = vf_zero();
   for (std::size_t p = 0; p < kp; p += kF32KTile, bp += kNr * kF32KTile) {
     const bool tail = p >= full;
     const vf a0 = tail ? load_tail(a + p, k - p) : vf_load(a + p);
     const vf a1 = tail ? load_tail(a + k + p, k - p) : vf_load(a + k + p);
+    QUANTLAB_UNROLL
     for (std::size_t r = 0; r < kHalf; ++r) {
       const vf vb = vf_load(bp + r * kF32KTile);
       acc0[r] = vf_add(acc0[r], vf_mul(a0, vb));

@@ -15,6 +15,7 @@ void f32_gemv_simd128(std::size_t n, std::size_t k, const float* x, const float*
     for (vf& v : acc) v = vf_zero();
     for (std::size_t p = 0; p < kp; p += kF32KTile, wp += kNr * kF32KTile) {
       const vf vx = p < full ? vf_load(x + p) : load_tail(x + p, k - p);
+      QUANTLAB_UNROLL
       for (std::size_t r = 0; r < kNr; ++r) acc[r] = vf_add(acc[r], vf_mul(vx, vf_load(wp + r * kF32KTile)));
     }
     store_sums<kNr>(acc, y + j, n - j);

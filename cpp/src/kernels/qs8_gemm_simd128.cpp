@@ -13,10 +13,12 @@ void tile_2x4(std::size_t kp, const std::int16_t* a, const std::int16_t* bp, std
               std::size_t cols) {
   using namespace simd;
   vi acc0[kHalf], acc1[kHalf];
+  QUANTLAB_UNROLL
   for (std::size_t r = 0; r < kHalf; ++r) acc0[r] = acc1[r] = vi_zero();
   for (std::size_t p = 0; p < kp; p += kQs8KTile, bp += kNr * kQs8KTile) {
     const vi a0 = vi_load(a + p);
     const vi a1 = vi_load(a + kp + p);
+    QUANTLAB_UNROLL
     for (std::size_t r = 0; r < kHalf; ++r) {
       const vi vb = vi_load(bp + r * kQs8KTile);
       acc0[r] = vi_dot_add(acc0[r], a0, vb);

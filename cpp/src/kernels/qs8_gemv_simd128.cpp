@@ -14,6 +14,7 @@ void qs8_gemv_simd128(std::size_t n, std::size_t kp, const std::int16_t* x, cons
     for (vi& v : acc) v = vi_zero();
     for (std::size_t p = 0; p < kp; p += kQs8KTile, wp += kNr * kQs8KTile) {
       const vi vx = vi_load(x + p);
+      QUANTLAB_UNROLL
       for (std::size_t r = 0; r < kNr; ++r) acc[r] = vi_dot_add(acc[r], vx, vi_load(wp + r * kQs8KTile));
     }
     store_sums<kNr>(acc, y + j, n - j);

@@ -17,6 +17,10 @@
 #define QUANTLAB_SIMD128 "sse41"
 #endif
 
+// Register tiles are arrays indexed by constant-trip loops; they must be unrolled to stay in registers
+// (clang does it at -O3 by itself, g++ needs to be told).
+#define QUANTLAB_UNROLL _Pragma("GCC unroll 8")
+
 #if defined(QUANTLAB_SIMD128)
 namespace quantlab::kernels::simd {
 

@@ -1,0 +1,67 @@
+// Shared by the Embind files (cpp/bindings only; the core never sees Emscripten).
+//
+// Every bound function takes and returns emscripten::val so that typed arrays cross the boundary in one bulk
+// copy. A core error is *returned* as a JS Error object (never thrown through WebAssembly frames, which would
+// skip C++ destructors and leak the argument handles); web/quantlab/quantlab.js throws it. Numbers that must
+// be integers (bits, seed, rows, cols, n) arrive as doubles and are checked by the core, so 4.5 bits is an
+// error, not 4.
+#pragma once
+
+#include <emscripten/val.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "quantlab/errors.hpp"
+
+namespace quantlab::js {
+
+using emscripten::typed_memory_view;
+using emscripten::val;
+
+inline constexpr double kMaxElements = 1 << 27;  // 128 Mi values: far beyond any exercise, well inside 2 GiB
+
+template <typename F>
+val guarded(F&& body) {
+  std::string message;
+  try {
+    return body();
+  } catch (const std::exception& e) {
+    message = e.what();
+  }
+  return val::global("Error").new_(message);
+}
+
+// Copies a JS array or typed array into a vector with one TypedArray.prototype.set call.
+template <typename T>
+std::vector<T> from_js(const val& array) {
+  const std::size_t n = quantlab::count_from_number(array["length"].as<double>(), "array length", 0, kMaxElements);
+  std::vector<T> out(n);
+  if (n > 0) val(typed_memory_view(n, out.data())).call<void>("set", array);
+  return out;
+}
+
+// A copy (not a view) of `data` as a new JS typed array of the matching type.
+template <typename T>
+val to_js(const std::vector<T>& data, const char* typed_array_name) {
+  return val::global(typed_array_name).new_(typed_memory_view(data.size(), data.data()));
+}
+
+template <typename Narrow>
+val narrow_to_js(const std::vector<std::int32_t>& q, const char* typed_array_name) {
+  const std::vector<Narrow> narrow(q.begin(), q.end());
+  return to_js(narrow, typed_array_name);
+}
+
+inline val signed_q_to_js(const std::vector<std::int32_t>& q, int bits) {
+  return bits <= 8 ? narrow_to_js<std::int8_t>(q, "Int8Array") : narrow_to_js<std::int16_t>(q, "Int16Array");
+}
+
+inline val unsigned_q_to_js(const std::vector<std::int32_t>& q, int bits) {
+  return bits <= 8 ? narrow_to_js<std::uint8_t>(q, "Uint8Array") : narrow_to_js<std::uint16_t>(q, "Uint16Array");
+}
+
+}  // namespace quantlab::js

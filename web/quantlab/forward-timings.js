@@ -1,0 +1,75 @@
+// SimpleNet timings as the lab shows them (exercise 4) and as the benchmark reports them from Node and
+// Chromium: one code path. fp32 and int8 models are built from the same seed in the SIMD build and in the
+// scalar build, checked for agreement, then timed with lab.benchmark (warm-up, batches, medians).
+import { createQuantLab, wasmSimdSupported } from './quantlab.js';
+
+/** The four timings: data type x build. */
+export const TIMING_CONFIGS = Object.freeze([
+  { id: 'fp32_simd', dtype: 'fp32', build: 'simd' },
+  { id: 'int8_simd', dtype: 'int8', build: 'simd' },
+  { id: 'fp32_scalar', dtype: 'fp32', build: 'scalar' },
+  { id: 'int8_scalar', dtype: 'int8', build: 'scalar' },
+]);
+
+function argmax(v) {
+  let best = 0;
+  for (let i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
+  return best;
+}
+
+/** max |fp32 - int8| over the outputs and argmax agreement, on `count` NumPy-seeded random inputs. */
+export function measureAgreement(lab, fp32, int8, { count = 100, seed = 1000 } = {}) {
+  let maxAbsDiff = 0;
+  let argmaxAgree = 0;
+  for (let t = 0; t < count; t++) {
+    const x = Float32Array.from(lab.randn(seed + t, fp32.inputSize));
+    const a = fp32.forward(x);
+    const b = int8.forward(x);
+    for (let i = 0; i < a.length; i++) maxAbsDiff = Math.max(maxAbsDiff, Math.abs(a[i] - b[i]));
+    if (argmax(a) === argmax(b)) argmaxAgree += 1;
+  }
+  return { inputs: count, maxAbsDiff, argmaxAgree };
+}
+
+/**
+ * Builds the models, checks them, times every requested configuration.
+ * options: {seed, perChannel, configs (ids), timing: {warmupMs, batches, batchMs}, onProgress({done, total, config})}
+ * Returns {simdSupported, sizes: {fp32, int8}, agreement, timings: {id: {medianUs, minUs, maxUs, samplesUs, ...}}}.
+ */
+export async function measureForwardTimings({ seed = 0, perChannel = false, configs, timing = {}, onProgress } = {}) {
+  const simdSupported = wasmSimdSupported();
+  const wanted = TIMING_CONFIGS.filter((c) => (configs ? configs.includes(c.id) : true))
+    .filter((c) => c.build === 'scalar' || simdSupported);
+  const builds = [...new Set(wanted.map((c) => c.build))];
+  const labs = {};
+  for (const build of builds) labs[build] = await createQuantLab({ simd: build === 'simd' });
+
+  const models = {};
+  const result = { simdSupported, perChannel, sizes: {}, agreement: null, timings: {} };
+  try {
+    for (const build of builds) {
+      const fp32 = labs[build].createSimpleNet(seed);
+      models[build] = { fp32, int8: labs[build].quantizeDynamic(fp32, { perChannel }) };
+    }
+    const first = models[builds[0]];
+    result.sizes = { fp32: first.fp32.sizeBytes, int8: first.int8.sizeBytes };
+    result.agreement = measureAgreement(labs[builds[0]], first.fp32, first.int8);
+    const batches = timing.batches ?? 15;
+    const total = wanted.length * batches;
+    let done = 0;
+    for (const config of wanted) {
+      const lab = labs[config.build];
+      result.timings[config.id] = lab.benchmark(models[config.build][config.dtype], {
+        ...timing,
+        batches,
+        onProgress: () => onProgress?.({ done: ++done, total, config: config.id }),
+      });
+    }
+  } finally {
+    for (const pair of Object.values(models)) {
+      pair.fp32.delete();
+      pair.int8.delete();
+    }
+  }
+  return result;
+}
