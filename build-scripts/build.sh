@@ -36,7 +36,7 @@ build_site() {
   say "assembling dist/"
   rm -rf dist
   mkdir -p dist
-  cp web/quantlab/quantlab.js web/quantlab/quantlab.d.ts dist/
+  cp web/quantlab/quantlab.js web/quantlab/quantlab.d.ts web/quantlab/forward-timings.js web/quantlab/timing-worker.js dist/
   cp build/wasm/cpp/bindings/quantlab-{simd,scalar}.{mjs,wasm} dist/
   cp web/index.html dist/
 }

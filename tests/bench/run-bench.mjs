@@ -1,0 +1,186 @@
+#!/usr/bin/env node
+// QuantLab's benchmark (build-scripts/bench.sh): SimpleNet batch-1 forwards (fp32/int8 x SIMD/scalar)
+// natively, in Node and in headless Chromium (the lab's own timing worker), the int8 GEMM 256 x 784 x 256
+// against the measured dot_i16x8 peak, and the peers on the same machine in the same run: the notebook's
+// exercise 4 in PyTorch, and onnxruntime-web in Node. Every timing: warm-up, batches, median.
+// Prints a table and the targets; writes build/bench/results.json.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+import { readModelFile } from './model-file.mjs';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const dist = join(root, 'dist');
+const results = {};
+const notes = [];
+const say = (line) => console.log(`[bench] ${line}`);
+
+async function nativeBench() {
+  const tool = join(root, 'build/native/tests/bench/quantlab_native_bench');
+  if (!existsSync(tool)) return notes.push('native: build/native is missing (run build-scripts/build.sh native)');
+  say('native (g++ -O3, SSE4.1)...');
+  const r = JSON.parse(execFileSync(tool, { encoding: 'utf8' }));
+  for (const key of ['fp32_simd', 'int8_simd', 'fp32_scalar', 'int8_scalar']) results[`simplenet_${key}_native`] = r[key];
+  results.gemm_int8_gmacs_native = r.gemm_int8_gmacs;
+  results.gemm_fp32_gmacs_native = r.gemm_fp32_gmacs;
+  results.dot_i16x8_peak_gmacs_native = r.dot_peak_gmacs;
+}
+
+async function nodeBench() {
+  say(`Node ${process.version}...`);
+  const { measureForwardTimings } = await import(pathToFileURL(join(dist, 'forward-timings.js')).href);
+  const { createQuantLab } = await import(pathToFileURL(join(dist, 'quantlab.js')).href);
+  const r = await measureForwardTimings({ seed: 0 });
+  for (const [id, t] of Object.entries(r.timings)) results[`simplenet_${id}_node`] = t.medianUs;
+  results.size_fp32_bytes = r.sizes.fp32;
+  results.size_int8_bytes = r.sizes.int8;
+  results.agreement_max_abs_diff = r.agreement.maxAbsDiff;
+  results.agreement_argmax = `${r.agreement.argmaxAgree}/${r.agreement.inputs}`;
+  const lab = await createQuantLab({ simd: true });
+  const gemm = lab.benchmarkGemm({ dtype: 'int8', m: 256, n: 256, k: 784 });
+  const gemmF32 = lab.benchmarkGemm({ dtype: 'fp32', m: 256, n: 256, k: 784 });
+  const peak = lab.measureDotPeak();
+  results.gemm_int8_gmacs_node = gemm.gmacs;
+  results.gemm_fp32_gmacs_node = gemmF32.gmacs;
+  results.dot_i16x8_peak_gmacs_node = peak.gmacs;
+  return lab;
+}
+
+async function chromiumBench() {
+  let chromium;
+  try {
+    ({ chromium } = await import('playwright-core'));
+  } catch {
+    return notes.push('chromium: playwright-core is not installed (npm ci), skipped');
+  }
+  if (!existsSync('/usr/bin/chromium')) return notes.push('chromium: /usr/bin/chromium is missing (apt install chromium), skipped');
+  say('headless Chromium (the lab\'s timing worker)...');
+  const { startServer } = await import(pathToFileURL(join(root, 'build-scripts/serve.mjs')).href);
+  const { server, url } = await startServer({ root: dist, port: 0 });
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const page = await browser.newPage();
+    await page.goto(url);
+    results.chromium_version = browser.version();
+    const r = await page.evaluate(() => new Promise((resolve, reject) => {
+      const worker = new Worker('./timing-worker.js', { type: 'module' });
+      worker.onmessage = (e) => {
+        if (e.data.type === 'done') resolve(e.data.result);
+        if (e.data.type === 'error') reject(new Error(e.data.message));
+      };
+      worker.onerror = (e) => reject(new Error(e.message));
+      worker.postMessage({ seed: 0 });
+    }), null);
+    for (const [id, t] of Object.entries(r.timings)) results[`simplenet_${id}_chromium`] = t.medianUs;
+    const g = await page.evaluate(async () => {
+      const { createQuantLab } = await import('./quantlab.js');
+      const lab = await createQuantLab();
+      return { gemm: lab.benchmarkGemm({}).gmacs, peak: lab.measureDotPeak().gmacs };
+    });
+    results.gemm_int8_gmacs_chromium = g.gemm;
+    results.dot_i16x8_peak_gmacs_chromium = g.peak;
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
+function pytorchBench() {
+  say('PyTorch (the notebook\'s exercise 4)...');
+  const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+  const run = spawnSync(python, [join(root, 'tests/bench/peers/pytorch_simplenet.py')], { encoding: 'utf8' });
+  if (run.status !== 0) {
+    return notes.push(`pytorch: skipped (${(run.stderr || run.error?.message || 'failed').trim().split('\n').pop()})`);
+  }
+  const r = JSON.parse(run.stdout);
+  results.pytorch_fp32 = r.fp32_us;
+  results.pytorch_int8 = r.int8_us;
+  if (r.int8_us_1thread) {
+    results.pytorch_fp32_1thread = r.fp32_us_1thread;
+    results.pytorch_int8_1thread = r.int8_us_1thread;
+  }
+  results.pytorch_threads = r.threads;
+  results.pytorch_version = r.torch_version;
+  results.pytorch_size_fp32_bytes = r.size_fp32_bytes;
+  results.pytorch_size_int8_bytes = r.size_int8_bytes;
+}
+
+async function ortBench(lab) {
+  const peer = join(root, 'tests/bench/peers/ort-simplenet.mjs');
+  if (!existsSync(peer)) return notes.push('onnxruntime-web: the peer module is missing, skipped');
+  say('onnxruntime-web in Node...');
+  const { benchOnnxRuntime } = await import(pathToFileURL(peer).href);
+  const model = lab.createSimpleNet(0);
+  const [fc1, fc2] = readModelFile(model.serialize()).layers;
+  model.delete();
+  const r = await benchOnnxRuntime({
+    fc1Weight: fc1.weight, fc1Bias: fc1.bias, fc2Weight: fc2.weight, fc2Bias: fc2.bias,
+    input: Float32Array.from(lab.randn(0, 784)), warmup: 200, iterations: 200, batches: 20, profile: false,
+  });
+  if (r.skipped) return notes.push(`onnxruntime-web: skipped (${r.skipped})`);
+  results.ort_fp32_node = r.fp32.medianUs;
+  results.ort_int8_node = r.int8.medianUs;
+  results.ort_version = r.version;
+}
+
+const fmt = (v, digits = 2) => (typeof v === 'number' ? v.toFixed(digits) : '—');
+
+function report() {
+  const r = results;
+  const rows = [
+    ['SimpleNet batch-1 forward (µs)', 'native', 'Node', 'Chromium'],
+    ...['fp32_simd', 'int8_simd', 'fp32_scalar', 'int8_scalar'].map((id) => [
+      id.replace('_', ' '), fmt(r[`simplenet_${id}_native`]), fmt(r[`simplenet_${id}_node`]), fmt(r[`simplenet_${id}_chromium`])]),
+    ['int8 GEMM 256x784x256 (GMAC/s)', fmt(r.gemm_int8_gmacs_native), fmt(r.gemm_int8_gmacs_node), fmt(r.gemm_int8_gmacs_chromium)],
+    ['dot_i16x8 peak (GMAC/s)', fmt(r.dot_i16x8_peak_gmacs_native), fmt(r.dot_i16x8_peak_gmacs_node), fmt(r.dot_i16x8_peak_gmacs_chromium)],
+    ['fp32 GEMM 256x784x256 (GMAC/s)', fmt(r.gemm_fp32_gmacs_native), fmt(r.gemm_fp32_gmacs_node), '—'],
+  ];
+  console.log();
+  for (const row of rows) console.log(row[0].padEnd(34) + row.slice(1).map((c) => c.padStart(10)).join(''));
+  console.log(`\npeers (µs per batch-1 forward): PyTorch ${r.pytorch_version ?? ''} fp32 ${fmt(r.pytorch_fp32)}, int8 ${fmt(r.pytorch_int8)}` +
+    ` (${r.pytorch_threads ?? '?'} thread(s)); onnxruntime-web ${r.ort_version ?? ''} fp32 ${fmt(r.ort_fp32_node)}, int8 ${fmt(r.ort_int8_node)}`);
+  console.log(`model files: fp32 ${r.size_fp32_bytes} bytes, int8 ${r.size_int8_bytes} bytes; int8 vs fp32 on 100 inputs: ` +
+    `max |diff| ${fmt(r.agreement_max_abs_diff, 4)}, argmax agreement ${r.agreement_argmax}`);
+
+  const int8 = r.simplenet_int8_simd_chromium ?? r.simplenet_int8_simd_node;
+  const where = r.simplenet_int8_simd_chromium ? 'Chromium' : 'Node';
+  const targets = [
+    ['int8 SIMD forward <= 1/5 of PyTorch int8 (Chromium)', r.pytorch_int8 / r.simplenet_int8_simd_chromium, 5],
+    [`int8 SIMD >= 2.5x faster than fp32 SIMD (Chromium)`, r.simplenet_fp32_simd_chromium / r.simplenet_int8_simd_chromium, 2.5],
+    [`int8 SIMD >= 2.5x faster than fp32 SIMD (Node)`, r.simplenet_fp32_simd_node / r.simplenet_int8_simd_node, 2.5],
+    [`int8 SIMD >= 4x faster than the int8 scalar build (Chromium)`, r.simplenet_int8_scalar_chromium / r.simplenet_int8_simd_chromium, 4],
+    [`int8 SIMD >= 4x faster than the int8 scalar build (Node)`, r.simplenet_int8_scalar_node / r.simplenet_int8_simd_node, 4],
+    ['int8 GEMM >= 45% of the dot_i16x8 peak (Node)', r.gemm_int8_gmacs_node / r.dot_i16x8_peak_gmacs_node, 0.45],
+    [`>= 2x faster than onnxruntime-web int8 (ours in ${where})`, r.ort_int8_node / int8, 2],
+    ['fp32 / int8 serialized size >= 3.9', r.size_fp32_bytes / r.size_int8_bytes, 3.9],
+  ];
+  console.log('\ntargets');
+  results.targets = {};
+  for (const [name, value, goal] of targets) {
+    const status = Number.isFinite(value) ? (value >= goal ? 'met' : 'MISSED') : 'not measured';
+    results.targets[name] = { value: Number.isFinite(value) ? value : null, goal, status };
+    console.log(`  ${status.padEnd(12)} ${name}: ${Number.isFinite(value) ? value.toFixed(2) : '—'} (goal ${goal})`);
+  }
+  for (const note of notes) console.log(`note: ${note}`);
+}
+
+const started = Date.now();
+results.date = new Date().toISOString();
+results.machine = `${process.platform} ${process.arch}`;
+await nativeBench();
+const lab = await nodeBench();
+await chromiumBench();
+pytorchBench();
+await ortBench(lab);
+results.notes = notes;
+report();
+const out = join(root, 'build/bench/results.json');
+mkdirSync(dirname(out), { recursive: true });
+writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+say(`wrote ${out} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
