@@ -25,7 +25,8 @@ import {
   referenceForwardFp32,
 } from './simplenet-reference.mjs';
 
-// Tolerances of the checks made before timing (max |difference| over the 10 outputs).
+// Tolerances of the checks made before timing: max |difference| over the 10 outputs must be at most
+// TOLERANCE x max(1, max |fp32 reference output|), so that they also hold for trained weights with larger logits.
 export const TOLERANCE = {
   // ORT fp32 vs the JS reference: float32 sums in another order; observed ~3e-7 on outputs of ~0.5.
   fp32: 1e-5,
@@ -103,7 +104,7 @@ function captureStdout(fn) {
 // Runs a model `runs` times with onnxruntime's profiler on, and reads back which kernels ran (the graph after
 // optimization) and onnxruntime's own time per run (model_run) and per kernel, as medians over the runs
 // after the first. The profiler's own cost inflates these a little. Null when no profile could be read.
-export async function profileModel(ort, bytes, input, { runs = 50, graphOptimizationLevel = 'all' } = {}) {
+export async function profileModel(ort, bytes, input, { runs = 100, graphOptimizationLevel = 'all' } = {}) {
   const session = await ort.InferenceSession.create(bytes, { ...sessionOptions(graphOptimizationLevel), enableProfiling: true });
   try {
     const feeds = { input: new ort.Tensor('float32', input, [1, input.length]) };
@@ -150,12 +151,15 @@ function validate(weights, outputs) {
     int8MaxAbsDiffVsEmulation: maxAbsDiff(int8, emulated),
     int8MaxAbsDiffVsFp32: maxAbsDiff(int8, ref),
   };
-  const fail = (what, got, tol) => {
-    throw new Error(`onnxruntime-web ${what}: max |diff| ${got} is over the tolerance ${tol}`);
+  const scale = Math.max(1, ...ref.map(Math.abs));
+  const check = (what, got, tol) => {
+    if (!(got <= tol * scale)) {
+      throw new Error(`onnxruntime-web ${what}: max |diff| ${got} is over the tolerance ${tol} x ${scale}`);
+    }
   };
-  if (!(v.fp32MaxAbsDiffVsReference <= TOLERANCE.fp32)) fail('fp32 output vs the JS reference', v.fp32MaxAbsDiffVsReference, TOLERANCE.fp32);
-  if (!(v.int8MaxAbsDiffVsEmulation <= TOLERANCE.int8VsEmulation)) fail('int8 output vs the JS emulation', v.int8MaxAbsDiffVsEmulation, TOLERANCE.int8VsEmulation);
-  if (!(v.int8MaxAbsDiffVsFp32 <= TOLERANCE.int8VsFp32)) fail('int8 output vs the fp32 reference', v.int8MaxAbsDiffVsFp32, TOLERANCE.int8VsFp32);
+  check('fp32 output vs the JS reference', v.fp32MaxAbsDiffVsReference, TOLERANCE.fp32);
+  check('int8 output vs the JS emulation of its graph', v.int8MaxAbsDiffVsEmulation, TOLERANCE.int8VsEmulation);
+  check('int8 output vs the fp32 reference', v.int8MaxAbsDiffVsFp32, TOLERANCE.int8VsFp32);
   return v;
 }
 
@@ -244,15 +248,14 @@ export async function benchOnnxRuntime({
         `onnxruntime-web ${ort.env.versions?.web} (wasm backend, ort-wasm-simd-threaded.wasm) in Node ${process.versions.node}, 1 thread, SIMD, proxy off`,
         `µs per batch-1 session.run, median (and min) over ${batches} batches of ${iterations} calls after ${warmup} warm-up calls; the models are timed in turn within each batch`,
         'each session.run includes onnxruntime-web\'s JS side: copying the input into the wasm heap, the run, copying the output out into a new tensor',
-        `checked before timing: fp32 vs JS reference max |diff| ${validation.fp32MaxAbsDiffVsReference.toExponential(2)} (tol ${TOLERANCE.fp32}); int8 vs JS emulation of the graph ${validation.int8MaxAbsDiffVsEmulation.toExponential(2)} (tol ${TOLERANCE.int8VsEmulation}); int8 vs fp32 ${worst.toExponential(2)} over ${1 + checkInputs} inputs (tol ${TOLERANCE.int8VsFp32}), argmax agrees ${validation.int8ArgmaxAgreesWithFp32}`,
+        `checked before timing (max |diff|; tolerance x max(1, max |output|)): fp32 vs JS reference ${validation.fp32MaxAbsDiffVsReference.toExponential(2)} (tol ${TOLERANCE.fp32}); ` +
+          `int8 vs JS emulation of its graph ${validation.int8MaxAbsDiffVsEmulation.toExponential(2)} (tol ${TOLERANCE.int8VsEmulation}); ` +
+          `int8 vs fp32 ${worst.toExponential(2)} over ${1 + checkInputs} inputs (tol ${TOLERANCE.int8VsFp32}), argmax agrees ${validation.int8ArgmaxAgreesWithFp32}`,
       ],
     };
-    if (overhead) {
-      result.identity = { ...timed[2], graph: `Identity [1, ${IN}] (the cost of a session.run without compute)` };
-      result.notes.push(`per-call overhead: an Identity graph's session.run takes ${timed[2].medianUs.toFixed(1)} µs (median)`);
-    }
+    if (overhead) result.identity = { ...timed[2], graph: `Identity [1, ${IN}] (the cost of a session.run without compute)` };
     if (profile) {
-      for (const name of ['fp32', 'int8']) {
+      for (const name of names) {
         const p = await profileModel(ort, models[name], input, { graphOptimizationLevel });
         if (!p) {
           result.notes.push(`${name}: the profile could not be read`);
@@ -262,6 +265,16 @@ export async function benchOnnxRuntime({
         result.notes.push(
           `${name} after graph optimization ('${graphOptimizationLevel}'): ${p.nodes.map((n) => n.op).join(' -> ')}; ` +
             `onnxruntime's model_run ${p.modelRunUs} µs, kernels ${p.kernelsUs} µs (profiled, median)`,
+        );
+      }
+      result.notes.push("the profiler's own cost inflates its times (model_run, kernels): use them for shares, not as absolute times");
+    }
+    if (overhead) {
+      for (const name of ['fp32', 'int8']) {
+        const share = (100 * result.identity.medianUs) / result[name].medianUs;
+        result.notes.push(
+          `${name}: ~${result.identity.medianUs.toFixed(1)} of ${result[name].medianUs.toFixed(1)} µs per run (${share.toFixed(0)}%) ` +
+            `is the per-call overhead an Identity graph also pays; the rest, ~${(result[name].medianUs - result.identity.medianUs).toFixed(1)} µs, is compute`,
         );
       }
     }
@@ -283,7 +296,7 @@ function printTable(r) {
   const pad = (s, n) => String(s).padEnd(n);
   const lpad = (s, n) => String(s).padStart(n);
   console.log(`onnxruntime-web ${r.version}, ${r.config.numThreads} thread, SIMD, graph optimization '${r.config.graphOptimizationLevel}', Node ${process.versions.node}`);
-  console.log(`${pad('model', 22)}${lpad('median µs', 11)}${lpad('min µs', 9)}${lpad('ORT run µs', 12)}${lpad('kernels µs', 12)}  ops after optimization`);
+  console.log(`${pad('model', 22)}${lpad('median µs', 11)}${lpad('min µs', 9)}${lpad('ORT run µs', 12)}${lpad('kernels µs', 12)}  ops after optimization (profiled µs)`);
   for (const [name, m] of rows) {
     const p = m.profile;
     console.log(
