@@ -9,7 +9,7 @@ import {
   quantizeWeightSymmetric,
   roundHalfEven,
 } from '../bench/peers/onnx-simplenet.mjs';
-import { benchOnnxRuntime, loadOnnxRuntime, TOLERANCE } from '../bench/peers/ort-simplenet.mjs';
+import { benchOnnxRuntime, loadOnnxRuntime, openOrtSimpleNet, TOLERANCE } from '../bench/peers/ort-simplenet.mjs';
 import {
   emulateInt8DynamicForward,
   makeInput,
@@ -105,4 +105,24 @@ test('benchOnnxRuntime returns the documented shape (tiny run)', { skip }, async
 test('benchOnnxRuntime rejects an input that is not a Float32Array(784)', { skip }, async () => {
   const w = makeSimpleNetWeights(9);
   await assert.rejects(benchOnnxRuntime({ ...w, input: new Float32Array(10) }), /input must be a Float32Array\(784\)/);
+});
+
+test('openOrtSimpleNet gives validated sessions that a harness can time itself', { skip }, async () => {
+  const w = makeSimpleNetWeights(10);
+  const input = makeInput(10);
+  const peer = await openOrtSimpleNet({ ...w, input, checkInputs: 0, overhead: false });
+  try {
+    assert.deepEqual(peer.names, ['fp32', 'int8']);
+    assert.ok(peer.validation.fp32MaxAbsDiffVsReference <= TOLERANCE.fp32);
+    assert.ok(maxAbsDiff(peer.outputs.int8, emulateInt8DynamicForward(w, input)) <= TOLERANCE.int8VsEmulation);
+    for (const name of peer.names) assert.ok((await peer.timeBatch(name, 3)) > 0);
+  } finally {
+    await peer.release();
+  }
+});
+
+test('a model whose output is off the reference throws instead of being timed', { skip }, async () => {
+  const w = makeSimpleNetWeights(11);
+  w.fc2Bias[3] = NaN; // NaN outputs: no tolerance accepts them
+  await assert.rejects(benchOnnxRuntime({ ...w, input: makeInput(11), warmup: 1, iterations: 1, batches: 1 }), /over the tolerance/);
 });

@@ -66,22 +66,6 @@ async function runOnce(ort, session, input) {
   return Float32Array.from(result.output.data);
 }
 
-// µs per session.run over `batches` batches of `iterations` calls each, after `warmup` calls.
-// Sessions are timed in turn within each batch (round robin), so drifts of a shared machine hit all alike.
-async function timeSessions(ort, sessions, input, { warmup, iterations, batches }) {
-  const feeds = { input: new ort.Tensor('float32', input, [1, input.length]) };
-  const perBatch = sessions.map(() => []);
-  for (const session of sessions) for (let i = 0; i < warmup; i++) await session.run(feeds);
-  for (let b = 0; b < batches; b++) {
-    for (const [k, session] of sessions.entries()) {
-      const t0 = performance.now();
-      for (let i = 0; i < iterations; i++) await session.run(feeds);
-      perBatch[k].push(((performance.now() - t0) * 1000) / iterations);
-    }
-  }
-  return perBatch.map((us) => ({ medianUs: median(us), minUs: Math.min(...us) }));
-}
-
 // onnxruntime-web's wasm build writes the profile as JSON to stdout (fd 1) when the profiling ends; catch it.
 function captureStdout(fn) {
   const original = fs.writeSync;
@@ -163,32 +147,25 @@ function validate(weights, outputs) {
   return v;
 }
 
-// The benchmark. Weights in PyTorch nn.Linear layout (Float32Array), input a Float32Array(784) (batch 1).
-// Options past the required ones:
-//   fp32Op: 'matmul' (MatMul + Add, default) or 'gemm' (Gemm, transB = 1)
-//   perChannel: int8 weights with one scale per output feature instead of one per tensor (default false)
-//   graphOptimizationLevel: onnxruntime's 'disabled' | 'basic' | 'extended' | 'all' (default 'all')
-//   checkInputs: how many extra random inputs the int8-vs-fp32 comparison uses (default 4)
-//   profile: read the optimized graph and onnxruntime's own run time with its profiler (default true)
-//   overhead: also time an Identity graph [1, 784] -> [1, 784], the cost of a session.run alone (default true)
-export async function benchOnnxRuntime({
+// Opens the validated sessions, for a harness that times batches itself (e.g. interleaved with other peers).
+// Resolves to null when onnxruntime-web is not installed. Options: see benchOnnxRuntime. Returns
+//   { ort, version, names: ['fp32', 'int8', 'identity'?], models: {name: Uint8Array}, outputs: {name: Float32Array},
+//     validation, timeBatch(name, iterations) -> Promise<µs per session.run on `input`>, release() }
+// Every session has been checked against the JS references (see TOLERANCE) before this resolves.
+export async function openOrtSimpleNet({
   fc1Weight,
   fc1Bias,
   fc2Weight,
   fc2Bias,
   input,
-  warmup = 200,
-  iterations = 200,
-  batches = 20,
   fp32Op = 'matmul',
   perChannel = false,
   graphOptimizationLevel = 'all',
   checkInputs = 4,
-  profile = true,
   overhead = true,
 }) {
   const ort = await loadOnnxRuntime();
-  if (!ort) return { skipped: `${PACKAGE} is not installed (an optional dependency of the benchmark: run npm ci)` };
+  if (!ort) return null;
   if (!(input instanceof Float32Array) || input.length !== IN) {
     throw new Error(`input must be a Float32Array(${IN}) (batch 1), got ${input?.constructor?.name}(${input?.length})`);
   }
@@ -202,22 +179,25 @@ export async function benchOnnxRuntime({
     int8: buildInt8DynamicModel(weights, { perChannel }),
   };
   if (overhead) models.identity = buildIdentityModel(IN);
-  const names = Object.keys(models);
-  const sessions = [];
-  for (const name of names) sessions.push(await ort.InferenceSession.create(models[name], sessionOptions(graphOptimizationLevel)));
-
+  const sessions = {};
+  const release = async () => {
+    for (const s of Object.values(sessions)) await s.release();
+  };
   try {
+    for (const [name, bytes] of Object.entries(models)) {
+      sessions[name] = await ort.InferenceSession.create(bytes, sessionOptions(graphOptimizationLevel));
+    }
     // Correctness first: the given input, then a few random ones for the int8-vs-fp32 statistics.
     const outputs = {};
-    for (const [k, name] of names.entries()) outputs[name] = await runOnce(ort, sessions[k], input);
+    for (const name of Object.keys(models)) outputs[name] = await runOnce(ort, sessions[name], input);
     if (overhead && maxAbsDiff(outputs.identity, input) !== 0) throw new Error('onnxruntime-web Identity changed its input');
     const validation = validate(weights, { ...outputs, input, perChannel });
     let argmaxAgree = Number(argmax(outputs.fp32) === argmax(outputs.int8));
     let worst = validation.int8MaxAbsDiffVsFp32;
     for (let s = 0; s < checkInputs; s++) {
       const x = makeInput(1000 + s);
-      const fp32 = await runOnce(ort, sessions[0], x);
-      const int8 = await runOnce(ort, sessions[1], x);
+      const fp32 = await runOnce(ort, sessions.fp32, x);
+      const int8 = await runOnce(ort, sessions.int8, x);
       worst = Math.max(worst, validate(weights, { fp32, int8, input: x, perChannel }).int8MaxAbsDiffVsFp32);
       argmaxAgree += Number(argmax(fp32) === argmax(int8));
     }
@@ -228,11 +208,48 @@ export async function benchOnnxRuntime({
       tolerance: TOLERANCE,
     });
 
-    const timed = await timeSessions(ort, sessions, input, { warmup, iterations, batches });
+    const feeds = { input: new ort.Tensor('float32', input, [1, IN]) };
+    const timeBatch = async (name, iterations) => {
+      const session = sessions[name];
+      const t0 = performance.now();
+      for (let i = 0; i < iterations; i++) await session.run(feeds);
+      return ((performance.now() - t0) * 1000) / iterations;
+    };
+    const version = ort.env.versions?.web ?? 'unknown';
+    return { ort, version, names: Object.keys(models), models, outputs, validation, timeBatch, release };
+  } catch (err) {
+    await release();
+    throw err;
+  }
+}
+
+// The benchmark. Weights in PyTorch nn.Linear layout (Float32Array), input a Float32Array(784) (batch 1).
+// Resolves to { skipped: 'reason' } when onnxruntime-web is not installed; throws on any other failure.
+// µs per batch-1 session.run: median and min over `batches` batches of `iterations` calls, after `warmup`
+// calls of each model; the models are timed in turn within each batch (round robin), so that the drifts of a
+// shared machine hit them alike. Options past the required ones:
+//   fp32Op: 'matmul' (MatMul + Add, default) or 'gemm' (Gemm, transB = 1)
+//   perChannel: int8 weights with one scale per output feature instead of one per tensor (default false)
+//   graphOptimizationLevel: onnxruntime's 'disabled' | 'basic' | 'extended' | 'all' (default 'all')
+//   checkInputs: how many extra random inputs the int8-vs-fp32 comparison uses (default 4)
+//   profile: read the optimized graph and onnxruntime's own run time with its profiler (default true)
+//   overhead: also time an Identity graph [1, 784] -> [1, 784], the cost of a session.run alone (default true)
+export async function benchOnnxRuntime({ warmup = 200, iterations = 200, batches = 20, profile = true, ...options }) {
+  const { fp32Op = 'matmul', perChannel = false, graphOptimizationLevel = 'all', overhead = true } = options;
+  const peer = await openOrtSimpleNet(options);
+  if (!peer) return { skipped: `${PACKAGE} is not installed (an optional dependency of the benchmark: run npm ci)` };
+  const { ort, names, models, outputs, validation, timeBatch } = peer;
+  try {
+    const us = Object.fromEntries(names.map((name) => [name, []]));
+    for (const name of names) await timeBatch(name, warmup);
+    for (let b = 0; b < batches; b++) for (const name of names) us[name].push(await timeBatch(name, iterations));
+    const timed = (name) => ({ medianUs: median(us[name]), minUs: Math.min(...us[name]) });
+
+    const v = validation;
     const result = {
-      version: ort.env.versions?.web ?? 'unknown',
-      fp32: { ...timed[0], output: outputs.fp32, graph: fp32Op === 'gemm' ? 'Gemm(transB=1) -> Relu -> Gemm(transB=1)' : 'MatMul+Add -> Relu -> MatMul+Add' },
-      int8: { ...timed[1], output: outputs.int8, graph: `quantize_dynamic, ${perChannel ? 'per-channel' : 'per-tensor'} symmetric int8 weights` },
+      version: peer.version,
+      fp32: { ...timed('fp32'), output: outputs.fp32, graph: fp32Op === 'gemm' ? 'Gemm(transB=1) -> Relu -> Gemm(transB=1)' : 'MatMul+Add -> Relu -> MatMul+Add' },
+      int8: { ...timed('int8'), output: outputs.int8, graph: `quantize_dynamic, ${perChannel ? 'per-channel' : 'per-tensor'} symmetric int8 weights` },
       config: {
         executionProvider: 'wasm',
         numThreads: ort.env.wasm.numThreads,
@@ -245,18 +262,18 @@ export async function benchOnnxRuntime({
       },
       validation,
       notes: [
-        `onnxruntime-web ${ort.env.versions?.web} (wasm backend, ort-wasm-simd-threaded.wasm) in Node ${process.versions.node}, 1 thread, SIMD, proxy off`,
+        `onnxruntime-web ${peer.version} (wasm backend, ort-wasm-simd-threaded.wasm) in Node ${process.versions.node}, 1 thread, SIMD, proxy off`,
         `µs per batch-1 session.run, median (and min) over ${batches} batches of ${iterations} calls after ${warmup} warm-up calls; the models are timed in turn within each batch`,
-        'each session.run includes onnxruntime-web\'s JS side: copying the input into the wasm heap, the run, copying the output out into a new tensor',
-        `checked before timing (max |diff|; tolerance x max(1, max |output|)): fp32 vs JS reference ${validation.fp32MaxAbsDiffVsReference.toExponential(2)} (tol ${TOLERANCE.fp32}); ` +
-          `int8 vs JS emulation of its graph ${validation.int8MaxAbsDiffVsEmulation.toExponential(2)} (tol ${TOLERANCE.int8VsEmulation}); ` +
-          `int8 vs fp32 ${worst.toExponential(2)} over ${1 + checkInputs} inputs (tol ${TOLERANCE.int8VsFp32}), argmax agrees ${validation.int8ArgmaxAgreesWithFp32}`,
+        "each session.run includes onnxruntime-web's JS side: copying the input into the wasm heap, the run, copying the output out into a new tensor",
+        `checked before timing (max |diff|; tolerance x max(1, max |output|)): fp32 vs JS reference ${v.fp32MaxAbsDiffVsReference.toExponential(2)} (tol ${TOLERANCE.fp32}); ` +
+          `int8 vs JS emulation of its graph ${v.int8MaxAbsDiffVsEmulation.toExponential(2)} (tol ${TOLERANCE.int8VsEmulation}); ` +
+          `int8 vs fp32 ${v.int8MaxAbsDiffVsFp32AllInputs.toExponential(2)} over ${v.inputs} inputs (tol ${TOLERANCE.int8VsFp32}), argmax agrees ${v.int8ArgmaxAgreesWithFp32}`,
       ],
     };
-    if (overhead) result.identity = { ...timed[2], graph: `Identity [1, ${IN}] (the cost of a session.run without compute)` };
+    if (overhead) result.identity = { ...timed('identity'), graph: `Identity [1, ${IN}] (the cost of a session.run without compute)` };
     if (profile) {
       for (const name of names) {
-        const p = await profileModel(ort, models[name], input, { graphOptimizationLevel });
+        const p = await profileModel(ort, models[name], options.input, { graphOptimizationLevel });
         if (!p) {
           result.notes.push(`${name}: the profile could not be read`);
           continue;
@@ -280,7 +297,7 @@ export async function benchOnnxRuntime({
     }
     return result;
   } finally {
-    for (const s of sessions) await s.release();
+    await peer.release();
   }
 }
 
