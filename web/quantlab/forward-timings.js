@@ -1,7 +1,7 @@
 // SimpleNet timings as the lab shows them (exercise 4) and as the benchmark reports them from Node and
 // Chromium: one code path. fp32 and int8 models are built from the same seed in the SIMD build and in the
-// scalar build, checked for agreement, then timed with lab.benchmark (warm-up, batches, medians).
-import { createQuantLab, wasmSimdSupported } from './quantlab.js';
+// scalar build, checked for agreement, then timed inside WebAssembly, batch by batch, interleaved.
+import { createQuantLab, timeInterleaved, wasmSimdSupported } from './quantlab.js';
 
 /** The four timings: data type x build. */
 export const TIMING_CONFIGS = Object.freeze([
@@ -32,44 +32,58 @@ export function measureAgreement(lab, fp32, int8, { count = 100, seed = 1000 } =
 }
 
 /**
- * Builds the models, checks them, times every requested configuration.
- * options: {seed, perChannel, configs (ids), timing: {warmupMs, batches, batchMs}, onProgress({done, total, config})}
- * Returns {simdSupported, sizes: {fp32, int8}, agreement, timings: {id: {medianUs, minUs, maxUs, samplesUs, ...}}}.
+ * Builds fp32 and int8 SimpleNets from `seed` in the builds the configurations need, checks their agreement,
+ * and returns {simdSupported, perChannel, sizes: {fp32, int8}, agreement, runs: {id: run(iterations) -> µs},
+ * release()}. Call release() to free the models.
  */
-export async function measureForwardTimings({ seed = 0, perChannel = false, configs, timing = {}, onProgress } = {}) {
+export async function openForwardTimings({ seed = 0, perChannel = false, configs } = {}) {
   const simdSupported = wasmSimdSupported();
   const wanted = TIMING_CONFIGS.filter((c) => (configs ? configs.includes(c.id) : true))
     .filter((c) => c.build === 'scalar' || simdSupported);
   const builds = [...new Set(wanted.map((c) => c.build))];
-  const labs = {};
-  for (const build of builds) labs[build] = await createQuantLab({ simd: build === 'simd' });
-
   const models = {};
-  const result = { simdSupported, perChannel, sizes: {}, agreement: null, timings: {} };
+  const release = () => {
+    for (const pair of Object.values(models)) for (const m of Object.values(pair)) m.delete();
+  };
   try {
+    const labs = {};
     for (const build of builds) {
+      labs[build] = await createQuantLab({ simd: build === 'simd' });
       const fp32 = labs[build].createSimpleNet(seed);
-      models[build] = { fp32, int8: labs[build].quantizeDynamic(fp32, { perChannel }) };
+      models[build] = { fp32 };
+      models[build].int8 = labs[build].quantizeDynamic(fp32, { perChannel });
     }
     const first = models[builds[0]];
-    result.sizes = { fp32: first.fp32.sizeBytes, int8: first.int8.sizeBytes };
-    result.agreement = measureAgreement(labs[builds[0]], first.fp32, first.int8);
-    const batches = timing.batches ?? 15;
-    const total = wanted.length * batches;
-    let done = 0;
-    for (const config of wanted) {
-      const lab = labs[config.build];
-      result.timings[config.id] = lab.benchmark(models[config.build][config.dtype], {
-        ...timing,
-        batches,
-        onProgress: () => onProgress?.({ done: ++done, total, config: config.id }),
-      });
-    }
-  } finally {
-    for (const pair of Object.values(models)) {
-      pair.fp32.delete();
-      pair.int8.delete();
-    }
+    const runs = {};
+    for (const c of wanted) runs[c.id] = labs[c.build].forwardTimer(models[c.build][c.dtype]);
+    return {
+      simdSupported,
+      perChannel,
+      sizes: { fp32: first.fp32.sizeBytes, int8: first.int8.sizeBytes },
+      agreement: measureAgreement(labs[builds[0]], first.fp32, first.int8),
+      runs,
+      release,
+    };
+  } catch (error) {
+    release();
+    throw error;
   }
-  return result;
+}
+
+/**
+ * openForwardTimings, then every configuration timed batch by batch, interleaved (timeInterleaved).
+ * options: {seed, perChannel, configs (ids), timing: {warmupMs, batches, batchMs}, onProgress({done, total, config})}
+ * Returns {simdSupported, perChannel, sizes, agreement, timings: {id: {medianUs, minUs, maxUs, samplesUs, ...}}}.
+ */
+export async function measureForwardTimings({ timing = {}, onProgress, ...options } = {}) {
+  const { runs, release, ...result } = await openForwardTimings(options);
+  try {
+    const timings = timeInterleaved(runs, {
+      ...timing,
+      onProgress: (done, total, config) => onProgress?.({ done, total, config }),
+    });
+    return { ...result, timings };
+  } finally {
+    release();
+  }
 }

@@ -127,9 +127,17 @@ export interface QuantLab {
   /** Times forward passes inside WebAssembly. */
   benchmark(model: Model, options?: TimingOptions & { kernels?: Kernels; batch?: number; input?: NumberArray }):
     Timing & { kernels: string; batch: number };
+  /** run(iterations): runs forward passes inside WebAssembly, returns the elapsed µs (for timeInterleaved). */
+  forwardTimer(model: Model, options?: { kernels?: Kernels; batch?: number; input?: NumberArray }):
+    ((iterations: number) => number) & { batch: number };
   /** Times C[m x n] = A[m x k] . B[n x k]^T (defaults: int8, 256 x 784 x 256). */
   benchmarkGemm(options?: TimingOptions & { dtype?: 'int8' | 'fp32'; m?: number; n?: number; k?: number; kernels?: Kernels }):
     Timing & { gmacs: number; dtype: string; m: number; n: number; k: number };
+  /** run(iterations) -> µs of that many GEMMs (for timeInterleaved). */
+  gemmTimer(options?: { dtype?: 'int8' | 'fp32'; m?: number; n?: number; k?: number; kernels?: Kernels }):
+    (iterations: number) => number;
+  /** run(units) -> µs of units x 1000 probe iterations; macsPerIteration is per unit. */
+  dotPeakTimer(): ((units: number) => number) & { macsPerIteration: number };
   /** Throughput of i32x4.dot_i16x8_s in a register loop (SIMD build only): the ceiling of the int8 GEMM. */
   measureDotPeak(options?: TimingOptions): Timing & { gmacs: number };
   /** heapBytes: size of the WebAssembly memory; allocatedBytes: bytes malloc currently holds. */
@@ -158,5 +166,18 @@ export interface QuantLab {
 
 /** Loads the WebAssembly core (SIMD128 or scalar) and returns the API. Works in browsers, workers and Node 20. */
 export function createQuantLab(options?: CreateOptions): Promise<QuantLab>;
+/**
+ * Times several run(iterations) -> µs functions: each is calibrated and warmed up, then the batches go round-robin
+ * so that a machine slowing down for a while affects them all alike. Returns one Timing per key.
+ */
+export function timeInterleaved<K extends string>(
+  runs: Record<K, (iterations: number) => number>,
+  options?: Omit<TimingOptions, 'onProgress'> & { onProgress?: (done: number, total: number, id: K) => void },
+): Record<K, Timing>;
+/** timeInterleaved for runs that may return a Promise of the microseconds. */
+export function timeInterleavedAsync<K extends string>(
+  runs: Record<K, (iterations: number) => number | Promise<number>>,
+  options?: Omit<TimingOptions, 'onProgress'> & { onProgress?: (done: number, total: number, id: K) => void },
+): Promise<Record<K, Timing>>;
 /** True when this engine validates a WebAssembly SIMD128 module. */
 export function wasmSimdSupported(): boolean;

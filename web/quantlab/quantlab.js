@@ -121,38 +121,65 @@ function median(values) {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
-// Times `run(iterations)` (which returns elapsed microseconds measured inside WebAssembly) the way V8 and
-// browsers need: the iteration count doubles until one call takes >= 2 ms (page clocks are coarsened to
-// 100 µs), calls repeat until `warmupMs` has passed (V8 swaps in optimized code only between calls), then
-// `batches` calls of about `batchMs` each are timed. Returns microseconds per iteration.
-function timeBatches(run, { warmupMs = 150, batches = 15, batchMs = 25, onProgress } = {}) {
+// Times several `run(iterations)` functions (each returns the elapsed microseconds it measured itself, e.g.
+// inside WebAssembly) the way V8 and browsers need. For each run: the iteration count doubles until one call
+// takes >= 2 ms (page clocks are coarsened to 100 µs), then calls repeat until `warmupMs` has passed (V8 swaps
+// in optimized code only between calls). Then `batches` rounds, each timing every run once for about
+// `batchMs`, round-robin, so a machine that slows down for a while slows all of them alike and the ratios
+// stay honest. Returns {id: {medianUs, minUs, maxUs, samplesUs, iterations, batches}} in µs per iteration.
+// The schedule, as a generator: it yields [id, iterations] and is sent back the microseconds measured, so one
+// schedule drives both synchronous runs (timeInterleaved) and runs that return promises (timeInterleavedAsync).
+function* interleavedSchedule(ids, { warmupMs = 150, batches = 15, batchMs = 25, onProgress } = {}) {
   if (!Number.isInteger(batches) || batches < 1 || batches > 1000) {
     throw new RangeError(`batches must be an integer from 1 to 1000, got ${describe(batches)}`);
   }
-  const start = now();
-  let n = 1;
-  let us = run(n);
-  while (us < 2000 && n < 1e8) {
-    n *= 2;
-    us = run(n);
+  const iterations = {};
+  for (const id of ids) {
+    const start = now();
+    let n = 1;
+    let us = yield [id, n];
+    while (us < 2000 && n < 1e8) {
+      n *= 2;
+      us = yield [id, n];
+    }
+    let perIteration = us / n;
+    while (now() - start < warmupMs) perIteration = Math.min(perIteration, (yield [id, n]) / n);
+    iterations[id] = Math.max(1, Math.ceil((batchMs * 1000) / perIteration));
   }
-  let perIteration = us / n;
-  while (now() - start < warmupMs) perIteration = Math.min(perIteration, run(n) / n);
-  const iterations = Math.max(1, Math.ceil((batchMs * 1000) / perIteration));
-  const samplesUs = [];
+  const samples = Object.fromEntries(ids.map((id) => [id, []]));
+  let done = 0;
   for (let b = 0; b < batches; b++) {
-    samplesUs.push(run(iterations) / iterations);
-    onProgress?.(b + 1, batches);
+    for (const id of ids) {
+      samples[id].push((yield [id, iterations[id]]) / iterations[id]);
+      onProgress?.(++done, batches * ids.length, id);
+    }
   }
-  return {
-    medianUs: median(samplesUs),
-    minUs: Math.min(...samplesUs),
-    maxUs: Math.max(...samplesUs),
-    samplesUs,
-    iterations,
+  return Object.fromEntries(ids.map((id) => [id, {
+    medianUs: median(samples[id]),
+    minUs: Math.min(...samples[id]),
+    maxUs: Math.max(...samples[id]),
+    samplesUs: samples[id],
+    iterations: iterations[id],
     batches,
-  };
+  }]));
 }
+
+export function timeInterleaved(runs, options) {
+  const schedule = interleavedSchedule(Object.keys(runs), options);
+  let step = schedule.next();
+  while (!step.done) step = schedule.next(runs[step.value[0]](step.value[1]));
+  return step.value;
+}
+
+/** timeInterleaved for runs that may return a Promise of the microseconds (e.g. another runtime's session.run). */
+export async function timeInterleavedAsync(runs, options) {
+  const schedule = interleavedSchedule(Object.keys(runs), options);
+  let step = schedule.next();
+  while (!step.done) step = schedule.next(await runs[step.value[0]](step.value[1]));
+  return step.value;
+}
+
+const timeBatches = (run, options) => timeInterleaved({ run }, options).run;
 
 function number(value, name) {
   if (typeof value !== 'number') throw new TypeError(`${name} must be a number, got ${describe(value)}`);
@@ -250,27 +277,48 @@ class QuantLab {
    * Returns {medianUs, minUs, maxUs, samplesUs, iterations, batches, kernels, batch} (µs per forward).
    */
   benchmark(model, { kernels = 'auto', batch = 1, input, ...timing } = {}) {
+    const run = this.forwardTimer(model, { kernels, batch, input });
+    return { ...timeBatches(run, timing), kernels: kernels === 'auto' ? this.kernels : kernels, batch: run.batch };
+  }
+
+  /**
+   * A function run(iterations) that runs `iterations` forward passes inside WebAssembly and returns the
+   * elapsed microseconds: what benchmark() times, for timeInterleaved() with other runs.
+   */
+  forwardTimer(model, { kernels = 'auto', batch = 1, input } = {}) {
     if (!(model instanceof Model)) throw new TypeError(`model must be a Model, got ${describe(model)}`);
     const handle = model.handleFor(this);
     const x = input === undefined
       ? Float32Array.from(this.randn(0, number(batch, 'batch') * model.inputSize))
       : float32s(input, 'input');
-    const result = timeBatches((n) => unwrap(handle.timeForward(x, kernels, n)), timing);
-    return { ...result, kernels: kernels === 'auto' ? this.kernels : kernels, batch: x.length / model.inputSize };
+    const run = (iterations) => unwrap(handle.timeForward(x, kernels, iterations));
+    run.batch = x.length / model.inputSize;
+    return run;
   }
 
   /** Times C[m x n] = A[m x k] . B[n x k]^T; returns the timing plus `gmacs` (10^9 multiply-adds per second). */
   benchmarkGemm({ dtype = 'int8', m = 256, n = 256, k = 784, kernels = 'auto', ...timing } = {}) {
-    const result = timeBatches((iters) => unwrap(this.#m.timeGemm(dtype, m, n, k, kernels, iters)), timing);
+    const result = timeBatches(this.gemmTimer({ dtype, m, n, k, kernels }), timing);
     return { ...result, dtype, m, n, k, kernels, gmacs: (m * n * k) / result.medianUs / 1e3 };
+  }
+
+  /** run(iterations) -> elapsed µs of that many GEMMs on seeded random data (for timeInterleaved). */
+  gemmTimer({ dtype = 'int8', m = 256, n = 256, k = 784, kernels = 'auto' } = {}) {
+    return (iterations) => unwrap(this.#m.timeGemm(dtype, m, n, k, kernels, iterations));
   }
 
   /** The throughput of i32x4.dot_i16x8_s in a register-only loop: the ceiling for the int8 GEMM. */
   measureDotPeak(timing = {}) {
-    // One timed unit is 1000 probe iterations, so a unit takes about a microsecond.
-    const macsPerUnit = 1000 * this.#m.buildInfo().dotPeakMacsPerIteration;
-    const result = timeBatches((units) => unwrap(this.#m.timeDotPeak(units * 1000)), timing);
-    return { ...result, gmacs: macsPerUnit / result.medianUs / 1e3 };
+    const run = this.dotPeakTimer();
+    const result = timeBatches(run, timing);
+    return { ...result, gmacs: run.macsPerIteration / result.medianUs / 1e3 };
+  }
+
+  /** run(units) -> elapsed µs of units x 1000 probe iterations; run.macsPerIteration is per unit. */
+  dotPeakTimer() {
+    const run = (units) => unwrap(this.#m.timeDotPeak(units * 1000));
+    run.macsPerIteration = 1000 * this.#m.buildInfo().dotPeakMacsPerIteration;
+    return run;
   }
 
   /** WebAssembly memory in use: {heapBytes: the linear memory's size, allocatedBytes: bytes malloc holds}. */
