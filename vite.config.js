@@ -30,6 +30,29 @@ function readApiFile(name) {
   }
 }
 
+// The built page may load code and data from its own origin only. 'unsafe-eval' is needed by Embind (the
+// Emscripten glue builds its invokers with new Function) and 'wasm-unsafe-eval' by WebAssembly compilation.
+// Learner code runs in the runner worker, whose script comes from the same origin.
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "worker-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');
+
+function contentSecurityPolicy() {
+  return {
+    name: 'quantlab-csp',
+    apply: 'build', // the dev server injects its own inline client
+    transformIndexHtml: (html) => html.replace('<meta charset="utf-8">', `<meta charset="utf-8">\n<meta http-equiv="Content-Security-Policy" content="${CSP}">`),
+  };
+}
+
 function quantlabApi() {
   return {
     name: 'quantlab-api',
@@ -53,15 +76,25 @@ export default defineConfig({
   root: 'web',
   base: './', // relative URLs only: dist/ can be hosted under any sub-path
   publicDir: false,
-  plugins: [quantlabApi()],
+  plugins: [quantlabApi(), contentSecurityPolicy()],
   worker: { format: 'es' },
   build: {
     outDir: '../dist',
     emptyOutDir: true,
     target: 'es2022',
-    // One exercise per chunk; the landing page loads none of them.
     modulePreload: { polyfill: false },
     reportCompressedSize: false,
+    rollupOptions: {
+      output: {
+        // Name the two large libraries' chunks after them (Rollup would name a shared chunk after any module in it).
+        manualChunks(id) {
+          if (id.includes('/node_modules/chart.js/') || id.includes('/node_modules/@kurkle/')) return 'chartjs';
+          if (id.includes('/node_modules/@codemirror/') || id.includes('/node_modules/@lezer/') ||
+            /\/node_modules\/(style-mod|w3c-keyname|crelt|@marijn)\//.test(id)) return 'codemirror';
+          return undefined;
+        },
+      },
+    },
     chunkSizeWarningLimit: 600,
   },
 });

@@ -78,3 +78,9 @@ export function table({ caption, columns, rows, className = 'data' }) {
       h('tbody', {}, rows.map((cells) => h('tr', {}, cells.map((c, i) =>
         i === 0 ? h('th', { scope: 'row' }, c) : h('td', {}, c)))))));
 }
+
+/** Paragraph text with `code` spans: our own lesson strings, turned into text nodes and <code> elements. */
+export function prose(text, tag = 'p') {
+  const parts = text.split('`');
+  return h(tag, {}, parts.map((part, i) => (i % 2 ? h('code', { text: part }) : part)));
+}

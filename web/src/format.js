@@ -34,3 +34,12 @@ export const dB = (v) => (v === Infinity ? '∞ dB' : `${fixed(v, 1)} dB`);
 
 /** A ratio such as "2.6×". */
 export const times = (v) => (Number.isFinite(v) ? `${v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(1)}×` : exact(v));
+
+/** A value as typed when that is short (0.01, 10), else 3 significant digits. */
+export function short(v) {
+  const s = String(v);
+  return s.length <= 8 ? s.replace('-', '−') : sig(v, 3);
+}
+
+/** exact() for reading rather than copying: with a typographic minus, like the other numbers on screen. */
+export const num = (v) => exact(v).replace('-', '−');

@@ -61,7 +61,15 @@ export function getTheme() {
   return t === 'light' || t === 'dark' ? t : 'system';
 }
 
-export const setTheme = (theme) => write('theme', theme);
+export function setTheme(theme) {
+  if (theme === 'light' || theme === 'dark') return write('theme', theme);
+  try {
+    storage()?.removeItem(`${PREFIX}theme`); // "system" is the default: nothing to keep
+  } catch {
+    // nothing stored
+  }
+  return true;
+}
 
 /** Removes everything the lab stored in this browser. */
 export function eraseAll() {
