@@ -71,7 +71,8 @@ export function fieldMessage(control) {
 
 /** A table from column headers and rows of cells (strings, numbers or nodes). */
 export function table({ caption, columns, rows, className = 'data' }) {
-  return h('div', { class: 'table-scroll' },
+  // The wrapper scrolls sideways on narrow screens: focusable, so that a keyboard can scroll it too.
+  return h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': caption ?? 'table' },
     h('table', { class: className },
       caption ? h('caption', { text: caption }) : null,
       h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col', text: c })))),

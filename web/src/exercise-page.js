@@ -36,7 +36,7 @@ export async function mountExercise(root, id, { lab, params, setParams = () => {
     def.coming ? h('aside', { class: 'note coming', 'aria-label': 'Coming soon' }, h('h2', { text: 'Coming soon' }), prose(def.coming)) : null,
     section('The idea', ...idea.map((p) => prose(p))),
     section('Why it matters', ...why.map((p) => prose(p))),
-    section('The formula', h('pre', { class: 'formula', text: formula.math }), ...formula.notes.map((p) => prose(p))),
+    section('The formula', h('pre', { class: 'formula', tabindex: '0', 'aria-label': 'Formula', text: formula.math }), ...formula.notes.map((p) => prose(p))),
     note ? h('aside', { class: 'note', 'aria-label': note.title }, h('h2', { text: note.title }), ...note.paragraphs.map((p) => prose(p))) : null,
     def.mountLab ? h('section', { class: 'lesson-part' }, h('h2', { text: 'Try it' }), labHost) : null,
     def.tasks ? h('section', { class: 'lesson-part' }, h('h2', { text: 'Your turn: write it yourself' }), learnerHost) : null,
