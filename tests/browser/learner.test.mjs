@@ -69,7 +69,7 @@ describe('running code', () => {
       const t0 = Date.now();
       await page.evaluate(() => 1);
       const answerMs = Date.now() - t0;
-      await page.getByLabel('Bits').fill('4');
+      await page.getByLabel('Bits', { exact: true }).fill('4');
       assert.equal(await page.locator('.qmax').innerText(), '2^(4−1) − 1 = 7');
       await page.waitForSelector('.run-output .error-text', { timeout: 10000 });
       const stoppedMs = Date.now() - started;

@@ -42,7 +42,7 @@ describe('exercise 1', () => {
   it('keeps bits and weights in the URL: a reload shows the same view', async () => {
     const { page, context } = await open(env, '#/ex1');
     try {
-      const slider = page.getByLabel('Bits');
+      const slider = page.getByLabel('Bits', { exact: true });
       await slider.focus();
       await page.keyboard.press('Home'); // keyboard-operable: 2 bits
       await page.keyboard.press('ArrowRight'); // 3 bits
@@ -50,7 +50,7 @@ describe('exercise 1', () => {
       assert.equal(new URL(page.url()).hash, '#/ex1?bits=3&w=0.5,-1,0.25');
       await page.reload();
       await page.waitForSelector('body[data-ready]', { state: 'attached' });
-      assert.equal(await page.getByLabel('Bits').inputValue(), '3');
+      assert.equal(await page.getByLabel('Bits', { exact: true }).inputValue(), '3');
       assert.equal(await page.getByLabel('Weights (separated by commas or spaces)').inputValue(), '0.5, -1, 0.25');
       assert.deepEqual(await page.locator('.q').allInnerTexts(), ['2', '−3', '1']); // 0.5/(1/3) = 1.5 -> 2 (half to even)
       assert.equal(await page.locator('.qmax').innerText(), '2^(3−1) − 1 = 3');
@@ -110,7 +110,7 @@ describe('exercise 2', () => {
   it('says which magnitude is bad, keeps the results, and restores the view from the URL', async () => {
     const { page, context, errors } = await open(env, '#/ex2');
     try {
-      const row0 = page.getByLabel('Row 0 magnitude');
+      const row0 = page.getByLabel('Row 0 magnitude', { exact: true });
       await row0.fill('abc');
       assert.match(await page.locator('.field-message').first().innerText(), /Row 0: use a number from 0.000001 to 1000000|Row 0: use a number/);
       assert.equal(await page.locator('.mse-tensor').innerText(), NUMPY_EX2.mseTensor);
@@ -119,12 +119,12 @@ describe('exercise 2', () => {
       assert.match(await page.locator('.field-message').first().innerText(), /Row 0: use a number/);
       await row0.fill('0.5');
       assert.equal(await page.locator('.stale-note').isVisible(), false);
-      await page.getByLabel('Bits').fill('4');
+      await page.getByLabel('Bits', { exact: true }).fill('4');
       assert.equal(new URL(page.url()).hash, '#/ex2?bits=4&s=0.5,0.1,1,10');
       const shown = await page.locator('.mse-channel').innerText();
       await page.reload();
       await page.waitForSelector('body[data-ready]', { state: 'attached' });
-      assert.equal(await page.getByLabel('Row 0 magnitude').inputValue(), '0.5');
+      assert.equal(await page.getByLabel('Row 0 magnitude', { exact: true }).inputValue(), '0.5');
       assert.equal(await page.locator('.mse-channel').innerText(), shown);
       assert.doesNotMatch(await page.locator('main').innerText(), /NaN/);
       assert.deepEqual(errors, []);
@@ -151,11 +151,11 @@ describe('exercise 3', () => {
   it('switches to heavy tails, keeps it in the URL, and compares with the Gaussian', async () => {
     const { page, context } = await open(env, '#/ex3');
     try {
-      await page.getByLabel('heavy tails (outliers)').check();
+      await page.getByLabel('heavy tails (outliers)', { exact: true }).check();
       assert.equal(new URL(page.url()).hash, '#/ex3?dist=outliers');
       await page.reload();
       await page.waitForSelector('body[data-ready]', { state: 'attached' });
-      assert.equal(await page.getByLabel('heavy tails (outliers)').isChecked(), true);
+      assert.equal(await page.getByLabel('heavy tails (outliers)', { exact: true }).isChecked(), true);
       assert.match(await page.locator('.chart-summary').innerText(), /heavy tails.*against 41\.0 dB for the Gaussian weights/);
     } finally {
       await context.close();

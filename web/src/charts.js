@@ -133,8 +133,9 @@ export function chartFigure({ title, className = '' }) {
   const canvas = h('canvas', { role: 'img', 'aria-label': title, 'aria-describedby': summaryId });
   const summary = h('p', { class: 'chart-summary', id: summaryId, 'aria-live': 'polite' });
   const figure = h('figure', { class: `chart ${className}`.trim() },
+    h('figcaption', { class: 'chart-title', text: title }),
     h('div', { class: 'chart-box' }, canvas),
-    h('figcaption', {}, h('strong', { class: 'chart-title', text: title }), summary));
+    summary);
   let chart = null;
   let build = null;
 

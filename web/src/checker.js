@@ -68,7 +68,8 @@ export function formatValue(value, depth = 0) {
   if (depth > 2) return Array.isArray(value) ? '[…]' : '{…}';
   const isTyped = ArrayBuffer.isView(value) && !(value instanceof DataView);
   if (Array.isArray(value) || isTyped) {
-    const shown = Array.from(value.slice(0, 20), (v) => formatValue(v, depth + 1));
+    const item = value instanceof Float32Array ? float32String : (v) => formatValue(v, depth + 1);
+    const shown = Array.from(value.slice(0, 20), item);
     if (value.length > 20) shown.push(`… ${value.length - 20} more`);
     const prefix = isTyped ? `${value.constructor.name}(${value.length}) ` : '';
     return `${prefix}[${shown.join(', ')}]`;
@@ -76,6 +77,16 @@ export function formatValue(value, depth = 0) {
   if (value instanceof Error) return `${value.name}: ${value.message}`;
   const entries = Object.entries(value).slice(0, 20).map(([k, v]) => `${k}: ${formatValue(v, depth + 1)}`);
   return `{ ${entries.join(', ')} }`;
+}
+
+/** The shortest decimal that reads back as the same float32, as NumPy prints a float32 (0.24812599, not 0.248125985…). */
+export function float32String(v) {
+  if (!Number.isFinite(v) || Number.isInteger(v)) return formatValue(v);
+  for (let digits = 1; digits <= 9; digits++) {
+    const s = v.toPrecision(digits);
+    if (Math.fround(Number(s)) === v) return String(Number(s));
+  }
+  return String(v);
 }
 
 function makeConsole() {

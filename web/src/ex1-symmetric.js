@@ -84,7 +84,7 @@ function summary({ w, scale, qmax, bits, stats, allZero, levelsDrawn }) {
   const grid = levelsDrawn
     ? `The vertical lines are the ${2 * qmax + 1} levels, ${sig(scale)} apart.`
     : `The ${2 * qmax + 1} levels, ${sig(scale)} apart, are too close together to draw at this size.`;
-  return `${w.length} weights at ${bits} bits: scale = ${sig(Math.max(...w.map(Math.abs)))} / ${qmax} = ${sig(scale)}. ` +
+  return `${w.length} weights at ${bits} bits: scale = ${num(Math.max(...w.map(Math.abs)))} / ${qmax} = ${sig(scale)}. ` +
     `${grid} Each recovered value (×) sits on a level; the largest error is ${sig(stats.maxAbs)}, within half a step ` +
     `(${sig(scale / 2)}). SQNR ${stats.sqnrDb === Infinity ? 'is infinite (exact)' : `${fixed(stats.sqnrDb, 1)} dB`}.`;
 }

@@ -151,7 +151,8 @@ function mountLab(root, { lab, params, setParams }) {
   const stale = h('p', { class: 'stale-note', hidden: true, text: 'The results below are for the last valid magnitudes.' });
 
   root.append(
-    h('fieldset', { class: 'controls' }, h('legend', { text: 'Row magnitudes (each row of randn is multiplied by its magnitude)' }),
+    h('fieldset', { class: 'controls' }, h('legend', { text: 'Row magnitudes and bits' }),
+      h('p', { class: 'hint', text: 'Row r of randn(4, 64) is multiplied by its magnitude.' }),
       ...scaleInputs.map((s) => s.field), bits.field, h('div', { class: 'field' }, restore)),
     stale, overall, mseFigure.figure, sqnrFigure.figure, tableHost);
 
@@ -165,8 +166,8 @@ function mountLab(root, { lab, params, setParams }) {
     mseFigure.update((c) => mseChart(c, state.s, res), mseSummary(state.s, res));
     sqnrFigure.update((c) => sqnrChart(c, state.s, res), sqnrSummary(state.s, res));
     fill(tableHost, table({
-      caption: `Per row at ${res.bits} bits: scale, MSE, improvement and SQNR (per-tensor scale ${sig(res.tensorScale, 4)} for every row)`,
-      columns: ['row (magnitude)', 'per-channel scale', 'MSE per tensor', 'MSE per channel', 'improvement', 'SQNR per tensor', 'SQNR per channel'],
+      caption: `Per row at ${res.bits} bits: scale, MSE, MSE ratio and SQNR (per-tensor scale ${sig(res.tensorScale, 4)} for every row)`,
+      columns: ['row', 'scale, per channel', 'MSE, per tensor', 'MSE, per channel', 'MSE ratio', 'SQNR, per tensor', 'SQNR, per channel'],
       rows: res.rows.tensor.map((t, r) => {
         const ch = res.rows.channel[r];
         return [`${r} (×${short(state.s[r])})`, sig(res.channelScales[r], 4),

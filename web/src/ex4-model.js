@@ -9,10 +9,10 @@ export default {
   number: 4,
   title: 'Quantize a small network to int8',
   params: STATE.ex4,
-  coming: 'This exercise arrives with the int8 model work in the WebAssembly core (an int8 matrix multiply and a small network), which is being written now. Until then there is nothing to run on this page: the numbers would not come from the core, and this lab shows no number that does not.',
+  coming: 'This exercise arrives with the int8 model work in the WebAssembly core (an int8 matrix multiply and a small network), which is being written now. Until then this page has nothing to run: every number in this lab comes from the core, and the core cannot run the network yet.',
   lesson: {
     idea: [
-      'Dynamic quantization stores the weights of every linear layer as int8 with one scale per output channel, as in exercise 2. At run time it quantizes each input vector with its own scale, multiplies integers by integers, adds in int32 and converts the result back to float with the product of the two scales.',
+      'Dynamic quantization stores the weights of every linear layer as int8 plus a scale (one for the whole matrix in PyTorch’s default, one per row in some toolchains, as in exercise 2). At run time it quantizes each input vector with a scale of its own, multiplies integers by integers, adds in int32 and converts the sums back to float with the product of the two scales.',
       'The network here is the notebook’s: 784 inputs (a 28×28 image), a hidden layer of 256 units with ReLU, and 10 outputs.',
     ],
     why: [
@@ -20,9 +20,9 @@ export default {
     ],
     formula: {
       math: [
-        'W_q = clip(round(W / s_W[r]), −127, 127)      per output row r (int8)',
-        'x_q = clip(round(x / s_x), −127, 127)         per input vector (int8)',
-        'y   ≈ (W_q · x_q) × s_W[r] × s_x + b          int32 sums, then float',
+        'W_q = clip(round(W / s_W), −127, 127)         once, when the model is quantized (int8)',
+        'x_q = clip(round(x / s_x), −127, 127)         for every input vector (int8)',
+        'y   ≈ (W_q · x_q) × s_W × s_x + b             int32 sums, then float',
       ].join('\n'),
       notes: [
         'What the page will show: the size of both models as a bar chart, a timing comparison run in a Web Worker with progress and a Cancel button, and how closely the outputs agree (largest difference, and how often the top class is the same).',
