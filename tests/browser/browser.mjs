@@ -1,5 +1,6 @@
 // Shared by the browser tests: serves the built dist/ on localhost, drives Debian's Chromium headless through
 // playwright-core (no browser download), and collects what a test needs to assert about a page.
+import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -86,3 +87,17 @@ export async function setCode(page, code) {
 
 /** The editor's text (CodeMirror renders one .cm-line per line; lines out of view are not in the DOM). */
 export const editorText = (page) => page.locator('.cm-content').innerText();
+
+/**
+ * Opens `route` (see open()), runs fn({page, errors, foreign, responses}), then checks that the page logged no
+ * error, and closes it.
+ */
+export async function withPage(env, route, options, fn) {
+  const opened = await open(env, route, options);
+  try {
+    await fn(opened);
+    assert.deepEqual(opened.errors, [], 'console errors, page errors or dialogs');
+  } finally {
+    await opened.context.close();
+  }
+}

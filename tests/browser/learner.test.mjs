@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { editorText, launch, open, screenshotDir, setCode } from './browser.mjs';
+import { editorText, launch, screenshotDir, setCode, withPage } from './browser.mjs';
 
 let env;
 before(async () => { env = await launch(); });
@@ -25,8 +25,7 @@ async function check(page) {
 for (const exercise of ['ex1', 'ex2', 'ex3']) {
   describe(`${exercise} learner mode`, () => {
     it('the starter fails Check with a helpful message; the revealed solution passes', async () => {
-      const { page, context, errors } = await open(env, `#/${exercise}`);
-      try {
+      await withPage(env, `#/${exercise}`, {}, async ({ page }) => {
         const starterSummary = await check(page);
         assert.match(starterSummary, /^\d+ of \d+ checks pass$/);
         assert.match(await page.locator('.check-results').innerText(), STARTER_FAILURE[exercise]);
@@ -49,18 +48,14 @@ for (const exercise of ['ex1', 'ex2', 'ex3']) {
         await page.getByRole('button', { name: 'Reset to starter code' }).click();
         assert.match(await editorText(page), /TODO/);
         assert.equal(await page.locator('.status-badge').innerText(), 'passed', 'passing once is kept');
-        assert.deepEqual(errors, []);
-      } finally {
-        await context.close();
-      }
+      });
     });
   });
 }
 
 describe('running code', () => {
   it('stops an endless loop within the time limit, keeps the page responsive, and runs again afterwards', async () => {
-    const { page, context, errors } = await open(env, '#/ex1');
-    try {
+    await withPage(env, '#/ex1', {}, async ({ page }) => {
       await setCode(page, 'let i = 0;\nwhile (true) {\n  i++;\n}\n');
       const started = Date.now();
       await page.getByRole('button', { name: 'Run', exact: true }).click();
@@ -82,15 +77,11 @@ describe('running code', () => {
       await setCode(page, 'console.log("after the loop", 6 * 7);');
       await page.getByRole('button', { name: 'Run', exact: true }).click();
       await page.waitForFunction(() => document.querySelector('.run-output')?.textContent.includes('after the loop 42'));
-      assert.deepEqual(errors, []);
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   it('shows the message and line of exceptions and syntax errors', async () => {
-    const { page, context, errors } = await open(env, '#/ex2');
-    try {
+    await withPage(env, '#/ex2', {}, async ({ page }) => {
       const run = async (code) => {
         await setCode(page, code);
         await page.getByRole('button', { name: 'Run', exact: true }).click();
@@ -104,30 +95,23 @@ describe('running code', () => {
       assert.match(await run('function f() {\n  return 1;\n}\nlet x = ;\n'), /SyntaxError: .* \(line 4\)/);
       assert.match(await run('throw "a string";'), /Thrown value: a string/);
       assert.equal(await page.locator('.cm-errorLine').count(), 0, 'no line marked for a thrown value without a stack');
-      assert.deepEqual(errors, []);
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   it('reveals hints one at a time', async () => {
-    const { page, context } = await open(env, '#/ex3');
-    try {
+    await withPage(env, '#/ex3', {}, async ({ page }) => {
       assert.equal(await page.locator('.hints li').count(), 0);
       await page.getByRole('button', { name: /Show a hint \(1 of \d\)/ }).click();
       assert.equal(await page.locator('.hints li').count(), 1);
       await page.getByRole('button', { name: /Show a hint \(2 of \d\)/ }).click();
       assert.equal(await page.locator('.hints li').count(), 2);
-    } finally {
-      await context.close();
-    }
+    });
   });
 });
 
 describe('what the browser keeps', () => {
   it('keeps code and progress across a reload, and "Erase my data" removes them', async () => {
-    const { page, context, errors } = await open(env, '#/ex1');
-    try {
+    await withPage(env, '#/ex1', {}, async ({ page }) => {
       await setCode(page, '// my own attempt\nconsole.log("hello");\n');
       await page.waitForTimeout(700); // saved after a short pause in typing
       await page.reload();
@@ -147,9 +131,6 @@ describe('what the browser keeps', () => {
       await page.waitForSelector('.cm-content');
       assert.doesNotMatch(await editorText(page), /my own attempt/);
       assert.match(await editorText(page), /TODO 1/);
-      assert.deepEqual(errors, []);
-    } finally {
-      await context.close();
-    }
+    });
   });
 });

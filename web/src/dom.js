@@ -36,16 +36,27 @@ let counter = 0;
 /** A document-unique id, so that several mounted exercises never share label targets. */
 export const uid = (prefix) => `${prefix}-${++counter}`;
 
-/** A labelled range slider with a live <output>. Returns {field, input, output}. */
-export function slider({ label, min, max, step = 1, value, hint }) {
+/**
+ * A labelled range slider with a live <output>; onInput(value) on every move. Returns {field, input, set(value)}.
+ */
+export function slider({ label, min, max, step = 1, value, hint, onInput }) {
   const id = uid('slider');
   const input = h('input', { type: 'range', id, min, max, step, value });
   const output = h('output', { for: id, text: value });
   const hintEl = hint ? h('span', { class: 'hint', id: `${id}-hint`, text: hint }) : null;
   if (hintEl) input.setAttribute('aria-describedby', hintEl.id);
-  input.addEventListener('input', () => { output.textContent = input.value; });
+  input.addEventListener('input', () => {
+    output.textContent = input.value;
+    onInput?.(Number(input.value));
+  });
   const field = h('div', { class: 'field slider' }, h('label', { for: id, text: label }), input, output, hintEl);
-  return { field, input, output };
+  return {
+    field,
+    input,
+    set(v) {
+      input.value = output.textContent = String(v);
+    },
+  };
 }
 
 /**

@@ -5,7 +5,7 @@ import { baseOptions, chartFigure } from './charts.js';
 import { fieldMessage, h, fill, slider, table, uid } from './dom.js';
 import tasks from './ex1-tasks.js';
 import { exact, fixed, num, sig } from './format.js';
-import { NOTEBOOK_WEIGHTS, parseNumber, STATE } from './state.js';
+import { createViewState, NOTEBOOK_WEIGHTS, parseNumber, STATE } from './state.js';
 
 const MAX_WEIGHTS = 64;
 
@@ -90,13 +90,13 @@ function summary({ w, scale, qmax, bits, stats, allZero, levelsDrawn }) {
 }
 
 function mountLab(root, { lab, params, setParams }) {
-  let state = { w: [...params.w], bits: params.bits };
+  const view = createViewState({ w: [...params.w], bits: params.bits }, { setParams, render: () => render() });
 
   const weightsId = uid('weights');
   const weightsInput = h('textarea', { id: weightsId, rows: 2, spellcheck: 'false', autocomplete: 'off', class: 'weights' });
-  weightsInput.value = state.w.join(', ');
+  weightsInput.value = params.w.join(', ');
   const weightsMessage = fieldMessage(weightsInput);
-  const bits = slider({ label: 'Bits', min: 2, max: 16, value: state.bits, hint: '2 to 16' });
+  const bits = slider({ label: 'Bits', min: 2, max: 16, value: params.bits, hint: '2 to 16', onInput: (v) => view.set({ bits: v }) });
   const restore = h('button', { type: 'button', on: { click: () => {
     weightsInput.value = NOTEBOOK_WEIGHTS.join(', ');
     onWeights();
@@ -115,8 +115,8 @@ function mountLab(root, { lab, params, setParams }) {
     stale, keyNumbers, figure.figure, tableHost);
 
   function render() {
-    const { w } = state;
-    const r = lab.symmetricQuantize(w, state.bits);
+    const { w, bits: b } = view.get();
+    const r = lab.symmetricQuantize(w, b);
     const rec = lab.symmetricDequantize(r.q, r.scale);
     const stats = lab.errorStats(w, rec);
     const maxAbs = Math.max(...w.map(Math.abs));
@@ -146,26 +146,18 @@ function mountLab(root, { lab, params, setParams }) {
     }
     weightsMessage.clear();
     stale.hidden = true;
-    state = { ...state, w: parsed.values };
-    setParams({ ...state });
-    render();
+    view.set({ w: parsed.values });
   }
   weightsInput.addEventListener('input', onWeights);
-  bits.input.addEventListener('input', () => {
-    state = { ...state, bits: Number(bits.input.value) };
-    setParams({ ...state });
-    render();
-  });
 
   render();
   return {
     update(next) {
-      state = { w: [...next.w], bits: next.bits };
-      weightsInput.value = state.w.join(', ');
-      bits.input.value = bits.output.textContent = String(state.bits);
+      weightsInput.value = next.w.join(', ');
+      bits.set(next.bits);
       weightsMessage.clear();
       stale.hidden = true;
-      render();
+      view.replace({ w: [...next.w], bits: next.bits });
     },
     destroy: () => figure.destroy(),
   };

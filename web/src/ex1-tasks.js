@@ -4,6 +4,17 @@ import { expectQ, expectRecovered, expectScale, fail } from './checker.js';
 
 const WEIGHTS = [0.247, -0.103, 0.089, -0.156, 0.312, -0.278];
 
+const DEMO = `// Run prints these lines: compare them with the table on the page.
+const weights = [0.247, -0.103, 0.089, -0.156, 0.312, -0.278];
+const { q, scale } = symmetricQuantize(weights, 8);
+const recovered = symmetricDequantize(q, scale);
+console.log('original ', weights);
+console.log('quantized', q);
+console.log('scale    ', scale);
+console.log('recovered', recovered);
+console.log('max error', Math.max(...weights.map((w, i) => Math.abs(w - recovered[i]))));
+`;
+
 const starter = `// Exercise 1: symmetric quantization.
 // Fill in the TODOs. Run executes this file and shows what it prints;
 // Check tests your functions against NumPy's results (computed by the WebAssembly core).
@@ -43,16 +54,7 @@ function symmetricDequantize(q, scale) {
   return recovered;
 }
 
-// Run prints these lines: compare them with the table on the page.
-const weights = [0.247, -0.103, 0.089, -0.156, 0.312, -0.278];
-const { q, scale } = symmetricQuantize(weights, 8);
-const recovered = symmetricDequantize(q, scale);
-console.log('original ', weights);
-console.log('quantized', q);
-console.log('scale    ', scale);
-console.log('recovered', recovered);
-console.log('max error', Math.max(...weights.map((w, i) => Math.abs(w - recovered[i]))));
-`;
+${DEMO}`;
 
 const solution = `// Exercise 1: symmetric quantization (reference solution).
 
@@ -85,15 +87,7 @@ function symmetricDequantize(q, scale) {
   return recovered;
 }
 
-const weights = [0.247, -0.103, 0.089, -0.156, 0.312, -0.278];
-const { q, scale } = symmetricQuantize(weights, 8);
-const recovered = symmetricDequantize(q, scale);
-console.log('original ', weights);
-console.log('quantized', q);
-console.log('scale    ', scale);
-console.log('recovered', recovered);
-console.log('max error', Math.max(...weights.map((w, i) => Math.abs(w - recovered[i]))));
-`;
+${DEMO}`;
 
 const hints = [
   'qmax is the largest level of a signed integer that keeps the range symmetric: 2 ** (bits - 1) - 1, so 127 for 8 bits and 7 for 4 bits (−128 is left unused).',

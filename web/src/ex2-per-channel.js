@@ -5,7 +5,7 @@ import { baseOptions, chartFigure, logAxis } from './charts.js';
 import { fieldMessage, h, fill, slider, table, uid } from './dom.js';
 import tasks from './ex2-tasks.js';
 import { dB, exact, short, sig, times } from './format.js';
-import { CHANNEL_SCALE_RANGE, NOTEBOOK_CHANNEL_SCALES, parseNumber, STATE } from './state.js';
+import { CHANNEL_SCALE_RANGE, createViewState, NOTEBOOK_CHANNEL_SCALES, parseNumber, STATE } from './state.js';
 
 const ROWS = 4;
 const COLS = 64;
@@ -128,17 +128,17 @@ function sqnrSummary(magnitudes, res) {
 }
 
 function mountLab(root, { lab, params, setParams }) {
-  let state = { s: [...params.s], bits: params.bits };
+  const view = createViewState({ s: [...params.s], bits: params.bits }, { setParams, render: () => render() });
 
   const scaleInputs = NOTEBOOK_CHANNEL_SCALES.map((_, r) => {
     const id = uid('magnitude');
-    const input = h('input', { id, type: 'text', inputmode: 'decimal', autocomplete: 'off', spellcheck: 'false', class: 'magnitude', value: String(state.s[r]) });
+    const input = h('input', { id, type: 'text', inputmode: 'decimal', autocomplete: 'off', spellcheck: 'false', class: 'magnitude', value: String(params.s[r]) });
     const message = fieldMessage(input);
     const field = h('div', { class: 'field' }, h('label', { for: id, text: `Row ${r} magnitude` }), input, message.el);
     input.addEventListener('input', onScales);
     return { input, message, field };
   });
-  const bits = slider({ label: 'Bits', min: 2, max: 16, value: state.bits, hint: '2 to 16' });
+  const bits = slider({ label: 'Bits', min: 2, max: 16, value: params.bits, hint: '2 to 16', onInput: (v) => view.set({ bits: v }) });
   const restore = h('button', { type: 'button', on: { click: () => {
     scaleInputs.forEach(({ input }, r) => { input.value = String(NOTEBOOK_CHANNEL_SCALES[r]); });
     onScales();
@@ -157,6 +157,7 @@ function mountLab(root, { lab, params, setParams }) {
     stale, overall, mseFigure.figure, sqnrFigure.figure, tableHost);
 
   function render() {
+    const state = view.get();
     const res = compare(lab, state.s, state.bits);
     const { tensor, channel } = res.overall;
     fill(overall,
@@ -196,24 +197,16 @@ function mountLab(root, { lab, params, setParams }) {
       return;
     }
     stale.hidden = true;
-    state = { ...state, s: values };
-    setParams({ ...state });
-    render();
+    view.set({ s: values });
   }
-  bits.input.addEventListener('input', () => {
-    state = { ...state, bits: Number(bits.input.value) };
-    setParams({ ...state });
-    render();
-  });
 
   render();
   return {
     update(next) {
-      state = { s: [...next.s], bits: next.bits };
-      scaleInputs.forEach(({ input, message }, r) => { input.value = String(state.s[r]); message.clear(); });
-      bits.input.value = bits.output.textContent = String(state.bits);
+      scaleInputs.forEach(({ input, message }, r) => { input.value = String(next.s[r]); message.clear(); });
+      bits.set(next.bits);
       stale.hidden = true;
-      render();
+      view.replace({ s: [...next.s], bits: next.bits });
     },
     destroy() {
       mseFigure.destroy();

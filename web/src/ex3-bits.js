@@ -5,7 +5,7 @@ import { baseOptions, chartFigure, logAxis } from './charts.js';
 import { h, fill, slider, table, uid } from './dom.js';
 import tasks from './ex3-tasks.js';
 import { dB, exact, fixed, sig } from './format.js';
-import { DISTRIBUTIONS, STATE } from './state.js';
+import { createViewState, DISTRIBUTIONS, STATE } from './state.js';
 
 const N = 1000;
 const SEED = 42;
@@ -93,20 +93,15 @@ function summary({ sweep, baseline, dist }) {
 }
 
 function mountLab(root, { lab, params, setParams }) {
-  let state = { dist: params.dist, hi: params.hi };
+  const view = createViewState({ dist: params.dist, hi: params.hi }, { setParams, render: () => render() });
   const name = uid('dist');
   const radios = DISTRIBUTIONS.map((d) => {
     const id = uid('dist');
     const input = h('input', { type: 'radio', name, id, value: d });
-    input.addEventListener('change', () => {
-      if (!input.checked) return;
-      state = { ...state, dist: d };
-      setParams({ ...state });
-      render();
-    });
+    input.addEventListener('change', () => { if (input.checked) view.set({ dist: d }); });
     return { d, input, field: h('div', { class: 'radio' }, input, h('label', { for: id, text: DISTRIBUTION_LABELS[d] })) };
   });
-  const hi = slider({ label: 'Highest bit width', min: 4, max: 16, value: state.hi, hint: 'the notebook stops at 8' });
+  const hi = slider({ label: 'Highest bit width', min: 4, max: 16, value: params.hi, hint: 'the notebook stops at 8', onInput: (v) => view.set({ hi: v }) });
 
   const figure = chartFigure({ title: 'MSE against bit width' });
   const tableHost = h('div', { class: 'table-host' });
@@ -117,6 +112,7 @@ function mountLab(root, { lab, params, setParams }) {
     figure.figure, tableHost);
 
   function render() {
+    const state = view.get();
     const sweep = lab.errorVsBits(weights(lab, state.dist), MIN_BITS, state.hi);
     const baseline = state.dist === 'gaussian' ? null : lab.errorVsBits(weights(lab, 'gaussian'), MIN_BITS, state.hi);
     radios.forEach((r) => { r.input.checked = r.d === state.dist; });
@@ -130,18 +126,11 @@ function mountLab(root, { lab, params, setParams }) {
         i ? `${fixed(factors[i - 1], 2)}×` : '—', i ? `${fixed(10 * Math.log10(factors[i - 1]), 2)} dB` : '—']),
     }));
   }
-  hi.input.addEventListener('input', () => {
-    state = { ...state, hi: Number(hi.input.value) };
-    setParams({ ...state });
-    render();
-  });
-
   render();
   return {
     update(next) {
-      state = { dist: next.dist, hi: next.hi };
-      hi.input.value = hi.output.textContent = String(state.hi);
-      render();
+      hi.set(next.hi);
+      view.replace({ dist: next.dist, hi: next.hi });
     },
     destroy: () => figure.destroy(),
   };

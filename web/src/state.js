@@ -127,3 +127,23 @@ export function formatHash(route, params = {}) {
   }
   return `#/${route}${parts.length ? `?${parts.join('&')}` : ''}`;
 }
+
+/**
+ * The state of one mounted view: set(patch) merges a change made on the page, reports it (setParams, which writes
+ * the URL) and redraws; replace(next) takes a state from outside (a new hash) and redraws.
+ */
+export function createViewState(initial, { setParams, render }) {
+  let state = { ...initial };
+  return {
+    get: () => state,
+    set(patch) {
+      state = { ...state, ...patch };
+      setParams({ ...state });
+      render(state);
+    },
+    replace(next) {
+      state = { ...next };
+      render(state);
+    },
+  };
+}
