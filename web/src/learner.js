@@ -25,7 +25,8 @@ export function mountLearner(parent, { exercise, task }) {
   const statusLine = h('p', { class: 'run-status', role: 'status', 'aria-live': 'polite' });
   const output = h('pre', { class: 'run-output', tabindex: '0', 'aria-label': 'Output of your code', hidden: true });
   const results = h('div', { class: 'check-results', hidden: true });
-  const hintList = h('ol', { class: 'hints' });
+  const hintList = h('ol', {});
+  const hintBox = h('div', { class: 'hints', hidden: true }, h('h3', { text: 'Hints' }), hintList);
   const solutionBox = h('div', { class: 'solution', hidden: true });
   const editorHost = h('div', { class: 'editor-host' });
   const editorHelpId = uid('editor-help');
@@ -118,6 +119,7 @@ export function mountLearner(parent, { exercise, task }) {
   const hintButton = button('', () => {
     if (hintsShown >= task.hints.length) return;
     hintList.append(h('li', { text: task.hints[hintsShown++] }));
+    hintBox.hidden = false;
     updateHintButton();
   });
   function updateHintButton() {
@@ -163,10 +165,10 @@ export function mountLearner(parent, { exercise, task }) {
     editorHost,
     h('div', { class: 'button-row' }, runButton, checkButton, hintButton, solutionButton, resetButton),
     statusLine,
+    hintBox,
+    solutionBox,
     output,
     results,
-    hintList,
-    solutionBox,
     h('details', { class: 'test-list' },
       h('summary', { text: `What Check tests: ${visible.length} visible checks and ${hiddenCount} hidden ones` }),
       h('ul', {}, visible.map((t) => h('li', { text: t.name }))),
