@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds QuantLab. With no argument: everything (native + asan + wasm into build/, the site into dist/).
-#   build-scripts/build.sh site     WebAssembly modules and the static site in dist/ (what start.sh needs)
+#   build-scripts/build.sh site     WebAssembly modules and the lab's pages in dist/ (what start.sh needs)
 #   build-scripts/build.sh native   native core, Catch2 tests and tools (build/native)
 #   build-scripts/build.sh asan     native with AddressSanitizer + UBSan (build/asan)
 set -euo pipefail
@@ -33,12 +33,10 @@ prepare_emscripten() {
 build_site() {
   prepare_emscripten
   build_preset wasm
-  say "assembling dist/"
-  rm -rf dist
-  mkdir -p dist
-  cp web/quantlab/quantlab.js web/quantlab/quantlab.d.ts web/quantlab/forward-timings.js web/quantlab/timing-worker.js dist/
-  cp build/wasm/cpp/bindings/quantlab-{simd,scalar}.{mjs,wasm} dist/
-  cp web/index.html dist/
+  # Vite bundles the pages (web/) into dist/ and, through the plugin in vite.config.js, puts the public API at
+  # dist/'s top level: quantlab.js, quantlab.d.ts and the quantlab-{simd,scalar}.{mjs,wasm} modules just built.
+  say "assembling dist/ with Vite"
+  node_modules/.bin/vite build --logLevel warn
 }
 
 mkdir -p build

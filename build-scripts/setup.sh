@@ -12,7 +12,7 @@ declare -A PROOF=(
   [cmake]=/usr/bin/cmake
   [g++]=/usr/bin/g++
   [make]=/usr/bin/make
-  [emscripten]=/usr/share/emscripten/em++
+  [emscripten]=/usr/bin/em++
   [catch2]=/usr/include/catch2/catch.hpp
   [chromium]=/usr/bin/chromium
 )

@@ -1,0 +1,103 @@
+// Shared by the browser tests: serves the built dist/ on localhost, drives Debian's Chromium headless through
+// playwright-core (no browser download), and collects what a test needs to assert about a page.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+import { startServer } from '../../build-scripts/serve.mjs';
+
+const require = createRequire(import.meta.url);
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+export const screenshotDir = `${repoRoot}build/screenshots`;
+const CHROMIUM = process.env.QUANTLAB_CHROMIUM ?? '/usr/bin/chromium';
+
+// Without the background-networking flags Chromium keeps trying to reach Google's services.
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** Starts the server and the browser. Returns {url, browser, close()}. */
+export async function launch() {
+  if (!existsSync(`${repoRoot}dist/index.html`)) throw new Error('dist/ is missing: run ./build-scripts/build.sh site first');
+  mkdirSync(screenshotDir, { recursive: true });
+  const { server, url } = await startServer({ root: `${repoRoot}dist`, port: 0 });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  return {
+    url,
+    browser,
+    async close() {
+      await browser.close();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/**
+ * Opens `route` (a hash such as "#/ex1") in a fresh context. Collects console errors, page errors and every request
+ * that left localhost. Waits until the page has drawn (body[data-ready]) and, on exercise pages, until the editor
+ * is there. Returns {page, context, errors, foreign, responses}.
+ */
+export async function open(env, route, { colorScheme = 'light', width = 1280, height = 900, init, waitEditor = true } = {}) {
+  const context = await env.browser.newContext({ viewport: { width, height }, colorScheme, reducedMotion: 'reduce' });
+  if (init) await context.addInitScript(init);
+  const page = await context.newPage();
+  const errors = [];
+  const foreign = [];
+  const responses = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+  page.on('dialog', (d) => { errors.push(`dialog: ${d.message()}`); d.dismiss(); });
+  page.on('request', (r) => { if (!r.url().startsWith(env.url) && !r.url().startsWith('data:')) foreign.push(r.url()); });
+  page.on('response', (r) => responses.push(r));
+  await page.goto(env.url + route);
+  await page.waitForSelector('body[data-ready]', { state: 'attached', timeout: 15000 });
+  if (waitEditor && /^#\/ex[123]/.test(route)) await page.waitForSelector('.cm-content', { timeout: 15000 });
+  return { page, context, errors, foreign, responses };
+}
+
+/** For every chart canvas: its size and how many pixels are not blank (not transparent). */
+export function canvasInk(page) {
+  return page.$$eval('canvas', (canvases) => canvases.map((c) => {
+    const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let ink = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) ink++;
+    return { width: c.width, height: c.height, ink };
+  }));
+}
+
+const axeSource = require('axe-core').source;
+
+/** Runs axe-core in the page; returns the serious and critical violations as readable lines. */
+export async function axeViolations(page) {
+  await page.evaluate(axeSource); // evaluated through DevTools: the page's CSP does not apply
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/** Replaces the editor's code, as a learner pasting would: select all, then insert the text in one go. */
+export async function setCode(page, code) {
+  await page.locator('.cm-content').click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(code);
+}
+
+/** The editor's text (CodeMirror renders one .cm-line per line; lines out of view are not in the DOM). */
+export const editorText = (page) => page.locator('.cm-content').innerText();
+
+/**
+ * Opens `route` (see open()), runs fn({page, errors, foreign, responses}), then checks that the page logged no
+ * error, and closes it.
+ */
+export async function withPage(env, route, options, fn) {
+  const opened = await open(env, route, options);
+  try {
+    await fn(opened);
+    assert.deepEqual(opened.errors, [], 'console errors, page errors or dialogs');
+  } finally {
+    await opened.context.close();
+  }
+}

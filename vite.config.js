@@ -1,0 +1,102 @@
+// Vite builds the lab's pages from web/ into dist/.
+//
+// The WebAssembly core is shipped once, at the top of dist/, as the public API (quantlab.js, quantlab.d.ts and
+// the quantlab-{simd,scalar}.{mjs,wasm} modules); the bundled pages and the learner-code worker load
+// ../quantlab.js at run time (web/src/core.js) instead of bundling a second copy. The plugin below supplies those
+// files: in `vite build` it emits them into dist/, in `vite` (dev server) it serves them from the same sources.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+// Public name in dist/ -> where the file comes from (the JS facade is source; the modules are build output).
+const API_FILES = {
+  'quantlab.js': 'web/quantlab/quantlab.js',
+  'quantlab.d.ts': 'web/quantlab/quantlab.d.ts',
+  'forward-timings.js': 'web/quantlab/forward-timings.js',
+  'timing-worker.js': 'web/quantlab/timing-worker.js',
+  'quantlab-simd.mjs': 'build/wasm/cpp/bindings/quantlab-simd.mjs',
+  'quantlab-simd.wasm': 'build/wasm/cpp/bindings/quantlab-simd.wasm',
+  'quantlab-scalar.mjs': 'build/wasm/cpp/bindings/quantlab-scalar.mjs',
+  'quantlab-scalar.wasm': 'build/wasm/cpp/bindings/quantlab-scalar.wasm',
+};
+
+const MIME = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.ts': 'text/plain' };
+
+function readApiFile(name) {
+  try {
+    return readFileSync(root + API_FILES[name]);
+  } catch (e) {
+    throw new Error(`${API_FILES[name]} is missing: build the WebAssembly modules first (./build-scripts/build.sh site)`, { cause: e });
+  }
+}
+
+// The built page may load code and data from its own origin only. 'unsafe-eval' is needed by Embind (the
+// Emscripten glue builds its invokers with new Function) and 'wasm-unsafe-eval' by WebAssembly compilation.
+// Learner code runs in the runner worker, whose script comes from the same origin.
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "worker-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');
+
+function contentSecurityPolicy() {
+  return {
+    name: 'quantlab-csp',
+    apply: 'build', // the dev server injects its own inline client
+    transformIndexHtml: (html) => html.replace('<meta charset="utf-8">', `<meta charset="utf-8">\n<meta http-equiv="Content-Security-Policy" content="${CSP}">`),
+  };
+}
+
+function quantlabApi() {
+  return {
+    name: 'quantlab-api',
+    generateBundle() {
+      for (const fileName of Object.keys(API_FILES)) {
+        this.emitFile({ type: 'asset', fileName, source: readApiFile(fileName) });
+      }
+    },
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const name = (req.url ?? '').split('?')[0].replace(/^\//, '');
+        if (!Object.hasOwn(API_FILES, name)) return next();
+        res.setHeader('Content-Type', MIME[name.slice(name.lastIndexOf('.'))]);
+        res.end(readApiFile(name));
+      });
+    },
+  };
+}
+
+export default defineConfig({
+  root: 'web',
+  base: './', // relative URLs only: dist/ can be hosted under any sub-path
+  publicDir: false,
+  plugins: [quantlabApi(), contentSecurityPolicy()],
+  worker: { format: 'es' },
+  build: {
+    outDir: '../dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    modulePreload: { polyfill: false },
+    reportCompressedSize: false,
+    rollupOptions: {
+      output: {
+        // Name the two large libraries' chunks after them (Rollup would name a shared chunk after any module in it).
+        manualChunks(id) {
+          if (id.includes('/node_modules/chart.js/') || id.includes('/node_modules/@kurkle/')) return 'chartjs';
+          if (id.includes('/node_modules/@codemirror/') || id.includes('/node_modules/@lezer/') ||
+            /\/node_modules\/(style-mod|w3c-keyname|crelt|@marijn)\//.test(id)) return 'codemirror';
+          return undefined;
+        },
+      },
+    },
+    chunkSizeWarningLimit: 600,
+  },
+});

@@ -1,0 +1,20 @@
+// Loads the WebAssembly core through the public API that dist/ ships at its top level (quantlab.js beside
+// quantlab-{simd,scalar}.{mjs,wasm}). Bundled code lives in dist/assets/, so the API is one folder up. The path
+// is kept in a variable so that Vite leaves the import to run time instead of bundling a second copy.
+const API_PATH = '../quantlab.js';
+
+let pending = null;
+
+/**
+ * The QuantLab API, loaded once per page or worker.
+ * @param {{simd?: 'auto' | boolean}} [options]
+ * @returns {Promise<import('../quantlab/quantlab.js').QuantLab>}
+ */
+export function loadLab(options = { simd: 'auto' }) {
+  if (!pending) {
+    const url = new URL(API_PATH, import.meta.url).href;
+    pending = import(/* @vite-ignore */ url).then((api) => api.createQuantLab(options));
+    pending.catch(() => { pending = null; }); // a later call may try again
+  }
+  return pending;
+}

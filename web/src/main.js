@@ -1,0 +1,130 @@
+// The lab as a page: loads the WebAssembly core (showing progress), follows the URL hash (state.js) and mounts the
+// landing page or an exercise into <main>. Also wires the theme switch and "Erase my data".
+import './style.css';
+import { loadLab } from './core.js';
+import { h, fill } from './dom.js';
+import { EXERCISES } from './exercises.js';
+import { mountLanding } from './landing.js';
+import { formatHash, parseHash } from './state.js';
+import { eraseAll } from './store.js';
+import { chooseTheme, currentChoice, initTheme } from './theme.js';
+
+const app = document.getElementById('app');
+const loadingText = document.getElementById('loading-text');
+const noticeEl = document.getElementById('notice');
+const buildInfo = document.getElementById('build-info');
+
+let lab = null;
+let current = null; // {route, view}
+let navigation = 0;
+
+initTheme();
+setUpThemeSwitch();
+setUpErase();
+
+function setUpThemeSwitch() {
+  const select = document.getElementById('theme');
+  select.value = currentChoice();
+  select.addEventListener('change', () => chooseTheme(select.value));
+}
+
+function setUpErase() {
+  const area = document.getElementById('erase-area');
+  const start = h('button', { type: 'button', class: 'link-button' }, 'Erase my data');
+  const idle = () => fill(area, start);
+  start.addEventListener('click', () => {
+    const yes = h('button', { type: 'button', class: 'danger' }, 'Erase');
+    const no = h('button', { type: 'button' }, 'Cancel');
+    yes.addEventListener('click', async () => {
+      // Close the page first (it saves code still waiting to be saved), then erase, then show the page anew.
+      current?.view.destroy();
+      current = null;
+      eraseAll();
+      await show({ focus: false });
+      fill(area, h('span', { role: 'status', text: 'Your code, progress and theme choice were erased from this browser.' }), ' ', start);
+      chooseTheme('system');
+      document.getElementById('theme').value = 'system';
+    });
+    no.addEventListener('click', () => { idle(); start.focus(); });
+    fill(area, h('span', { text: 'Remove your code and progress for every exercise from this browser?' }), ' ', yes, ' ', no);
+    no.focus();
+  });
+  idle();
+}
+
+function setNotice(text) {
+  noticeEl.textContent = text;
+  noticeEl.hidden = !text;
+}
+
+function markNav(route) {
+  for (const a of document.querySelectorAll('#nav a')) {
+    if (a.getAttribute('href') === `#/${route}`) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+}
+
+async function show({ focus = true } = {}) {
+  const token = ++navigation;
+  const parsed = parseHash(location.hash);
+  const { route, params } = parsed;
+  const canonical = formatHash(route, params);
+  const problems = [];
+  if (parsed.unknownRoute && location.hash.replace(/^#\/?/, '') !== '') problems.push('this link points to no page of the lab, so here is the start page');
+  if (parsed.ignored.length) problems.push(`some settings in this link could not be used and were left at their defaults (${parsed.ignored.join(', ')})`);
+  setNotice(problems.length ? `Note: ${problems.join('; ')}.` : '');
+  if (location.hash !== canonical && (location.hash || route)) history.replaceState(null, '', canonical);
+  markNav(route);
+
+  if (current && current.route === route) {
+    current.view.update(params);
+    return;
+  }
+  current?.view.destroy();
+  current = null;
+  let view;
+  try {
+    if (route === '') {
+      view = mountLanding(app, { lab });
+    } else {
+      const { mountExercise } = await import('./exercise-page.js');
+      if (token !== navigation) return;
+      const setParams = (next) => history.replaceState(null, '', formatHash(route, next));
+      view = await mountExercise(app, route, { lab, params, setParams });
+      if (token !== navigation) {
+        view.destroy();
+        return;
+      }
+    }
+  } catch (e) {
+    fill(app, h('p', { class: 'error-text', role: 'alert', text: `This page could not be shown: ${e.message}` }));
+    return;
+  }
+  current = { route, view };
+  document.title = route ? `${view.title} — QuantLab` : 'QuantLab: quantization, hands on';
+  if (focus) view.heading.focus({ preventScroll: false });
+}
+
+async function start() {
+  loadingText.textContent = 'Loading the WebAssembly core…';
+  // Fetch the page code of the route at the same time as the core.
+  const route = parseHash(location.hash).route;
+  const entry = EXERCISES.find((e) => e.id === route);
+  const prefetch = route ? Promise.all([import('./exercise-page.js'), entry?.load()]).catch(() => {}) : null;
+  try {
+    lab = await loadLab();
+  } catch (e) {
+    fill(app, h('p', { class: 'error-text', role: 'alert',
+      text: `QuantLab could not start: ${e.message}. It needs a browser with WebAssembly (any browser from 2018 on).` }));
+    return;
+  }
+  buildInfo.textContent = lab.simd ? 'WebAssembly SIMD build' : 'scalar WebAssembly build (no SIMD in this browser)';
+  buildInfo.dataset.simd = String(lab.simd);
+  loadingText.textContent = 'Drawing…';
+  await prefetch;
+  await show({ focus: false }); // replaces the loading indicator
+  document.body.dataset.ready = 'true';
+  addEventListener('hashchange', () => show());
+}
+
+start();

@@ -1,0 +1,80 @@
+// Runs learner code off the page, in a dedicated module worker (runner-worker.js), with a time limit. When a job
+// exceeds it (an endless loop, say), the worker is terminated and a fresh one started: the page never freezes,
+// and the next Run works as usual. The clock starts when the job reaches a worker that has loaded the core, so
+// loading WebAssembly never counts against the learner's 2 seconds.
+
+export const TIME_LIMIT_MS = 2000;
+const START_LIMIT_MS = 20000;
+
+export class Runner {
+  #worker = null;
+  #ready = null;
+  #jobs = new Map();
+  #nextId = 1;
+
+  constructor({ timeLimitMs = TIME_LIMIT_MS } = {}) {
+    this.timeLimitMs = timeLimitMs;
+  }
+
+  /** Starts the worker now (it loads the WebAssembly core), so that the first Run does not wait for it. */
+  warmUp() {
+    if (this.#worker) return this.#ready;
+    const worker = new Worker(new URL('./runner-worker.js', import.meta.url), { type: 'module', name: 'quantlab-runner' });
+    this.#worker = worker;
+    this.#ready = new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the code runner did not start within 20 s')), START_LIMIT_MS);
+      worker.addEventListener('message', ({ data }) => {
+        if (data?.type === 'ready') {
+          clearTimeout(timer);
+          if (data.error) reject(new Error(data.error));
+          else resolve();
+        } else if (data?.type === 'result') {
+          this.#jobs.get(data.id)?.(data.result);
+        }
+      });
+      worker.addEventListener('error', (e) => {
+        clearTimeout(timer);
+        e.preventDefault();
+        reject(new Error(`the code runner failed to start${e.message ? `: ${e.message}` : ''}`));
+      });
+    });
+    this.#ready.catch(() => this.#reset());
+    return this.#ready;
+  }
+
+  #reset() {
+    this.#worker?.terminate();
+    this.#worker = null;
+    this.#ready = null;
+  }
+
+  /**
+   * Runs a job: {action: 'run' | 'check', exercise, code}. Resolves to the checker's result, or to
+   * {timedOut: true, ms} when the time limit stopped it. Rejects only when the worker cannot start.
+   */
+  async run(job) {
+    await this.warmUp();
+    const worker = this.#worker;
+    const id = this.#nextId++;
+    const started = performance.now();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#jobs.delete(id);
+        if (this.#worker === worker) this.#reset();
+        this.warmUp().catch(() => {}); // a fresh worker for the next job
+        resolve({ timedOut: true, ms: Math.round(performance.now() - started) });
+      }, this.timeLimitMs);
+      this.#jobs.set(id, (result) => {
+        clearTimeout(timer);
+        this.#jobs.delete(id);
+        resolve({ ...result, ms: Math.round(performance.now() - started) });
+      });
+      worker.postMessage({ id, ...job });
+    });
+  }
+
+  dispose() {
+    this.#jobs.clear();
+    this.#reset();
+  }
+}
