@@ -52,7 +52,7 @@ export async function open(env, route, { colorScheme = 'light', width = 1280, he
   page.on('response', (r) => responses.push(r));
   await page.goto(env.url + route);
   await page.waitForSelector('body[data-ready]', { state: 'attached', timeout: 15000 });
-  if (waitEditor && /^#\/ex[123]/.test(route)) await page.waitForSelector('.cm-content', { timeout: 15000 });
+  if (waitEditor && /^#\/ex[1-4]/.test(route)) await page.waitForSelector('.cm-content', { timeout: 15000 });
   return { page, context, errors, foreign, responses };
 }
 

@@ -14,6 +14,7 @@ const STARTER_FAILURE = {
   ex1: /scale is 0, but max\|x\| is 0\.312: the scale is max\|x\| \/ qmax\./,
   ex2: /scales\[0\] is 0, but max\|w\| over row 0 is 0\.0195967/,
   ex3: /errorsForBits returned null: return an array with one MSE per bit width\./,
+  ex4: /quantizeModel returned null: return the int8 model, quantizeDynamic\(model, \{ perChannel \}\)\./,
 };
 
 async function check(page) {
@@ -22,7 +23,7 @@ async function check(page) {
   return page.locator('.check-results .summary').innerText();
 }
 
-for (const exercise of ['ex1', 'ex2', 'ex3']) {
+for (const exercise of ['ex1', 'ex2', 'ex3', 'ex4']) {
   describe(`${exercise} learner mode`, () => {
     it('the starter fails Check with a helpful message; the revealed solution passes', async () => {
       await withPage(env, `#/${exercise}`, {}, async ({ page }) => {
@@ -120,12 +121,12 @@ describe('what the browser keeps', () => {
       await page.goto(`${env.url}#/`);
       await page.waitForSelector('.exercise-list');
       assert.deepEqual(await page.locator('.exercise-card .status-badge').allInnerTexts(),
-        ['attempted', 'not started', 'not started', 'coming soon']);
+        ['attempted', 'not started', 'not started', 'not started']);
 
       await page.getByRole('button', { name: 'Erase my data' }).click();
       await page.getByRole('button', { name: 'Erase', exact: true }).click();
       assert.deepEqual(await page.locator('.exercise-card .status-badge').allInnerTexts(),
-        ['not started', 'not started', 'not started', 'coming soon']);
+        ['not started', 'not started', 'not started', 'not started']);
       assert.equal(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('quantlab:')).length), 0);
       await page.goto(`${env.url}#/ex1`);
       await page.waitForSelector('.cm-content');

@@ -11,7 +11,7 @@ const PAGES = [
   { route: '#/ex1', name: 'ex1', charts: 1 },
   { route: '#/ex2', name: 'ex2', charts: 2 },
   { route: '#/ex3', name: 'ex3', charts: 1 },
-  { route: '#/ex4', name: 'ex4', charts: 0 },
+  { route: '#/ex4', name: 'ex4', charts: 2 },
 ];
 const VIEWS = [
   { label: 'light', colorScheme: 'light', width: 1280 },

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 
 import { launch, withPage } from './browser.mjs';
 
-const ROUTES = ['#/ex1', '#/ex2', '#/ex3'];
+const ROUTES = ['#/ex1', '#/ex2', '#/ex3', '#/ex4'];
 const report = [];
 
 let env;

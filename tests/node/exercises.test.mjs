@@ -8,6 +8,7 @@ import { checkCode, runCode } from '../../web/src/checker.js';
 import ex1 from '../../web/src/ex1-tasks.js';
 import ex2 from '../../web/src/ex2-tasks.js';
 import ex3 from '../../web/src/ex3-tasks.js';
+import ex4 from '../../web/src/ex4-tasks.js';
 
 let lab;
 before(async () => {
@@ -16,7 +17,7 @@ before(async () => {
 
 const failures = (result) => result.tests.filter((t) => !t.passed);
 
-for (const task of [ex1, ex2, ex3]) {
+for (const task of [ex1, ex2, ex3, ex4]) {
   describe(`${task.id} learner mode`, () => {
     it('the reference solution passes every check, visible and hidden', () => {
       const result = checkCode(task, task.solution, lab);
@@ -153,5 +154,47 @@ function perChannelQuantize(w, rows, cols, bits = 8) {
   it('inverted reduction factors are called out', () => {
     const code = ex3.solution.replace('errors[i - 1] / errors[i]', 'errors[i] / errors[i - 1]');
     assert.match(messageOf(ex3, code, 'reductionFactors'), /below 1: divide the error with fewer bits/);
+  });
+});
+
+describe('checks that teach (exercise 4)', () => {
+  it('returning the float model is called out', () => {
+    const code = withFunction(ex4, 'quantizeModel', 'function quantizeModel(model, perChannel) { return model; }');
+    assert.match(messageOf(ex4, code, 'quantizeModel(SimpleNet(0), false)'), /returned a float32 model: return the int8 copy/);
+  });
+
+  it('ignoring perChannel is called out', () => {
+    const code = withFunction(ex4, 'quantizeModel', 'function quantizeModel(model, perChannel) { return quantizeDynamic(model); }');
+    assert.match(messageOf(ex4, code, 'quantizeModel(model, true)'), /one scale per tensor, but perChannel was true/);
+  });
+
+  it('an inverted size ratio is called out', () => {
+    const code = ex4.solution.replace('ratio: fp32Bytes / int8Bytes', 'ratio: int8Bytes / fp32Bytes');
+    assert.match(messageOf(ex4, code, 'modelSizes'), /below 1: divide the float32 size by the int8 size/);
+  });
+
+  it('a signed maximum difference is called out', () => {
+    const code = ex4.solution.replace('Math.max(maxAbsDiff, Math.abs(a[i] - b[i]))', 'Math.max(maxAbsDiff, a[i] - b[i])');
+    assert.match(messageOf(ex4, code, 'agreement on 10 inputs'), /largest signed difference: take Math\.abs/);
+  });
+
+  it('a fraction instead of a count of agreeing inputs is called out', () => {
+    const code = ex4.solution.replace('return { maxAbsDiff, argmaxAgree };', 'return { maxAbsDiff, argmaxAgree: argmaxAgree / inputs.length };');
+    assert.match(messageOf(ex4, code, 'agreement on 10 inputs'), /a fraction: count the inputs/);
+  });
+
+  it('timing without a warm-up is called out, and so are milliseconds', () => {
+    const noWarmup = ex4.solution.replace('for (let i = 0; i < 100; i++) model.forward(x);', '');
+    assert.match(messageOf(ex4, noWarmup, 'timeForward'), /exactly runs times: warm up first/);
+    const millis = ex4.solution.replace('((now() - start) * 1000) / runs', '(now() - start) / runs');
+    assert.match(messageOf(ex4, millis, 'timeForward'), /like milliseconds: now\(\) counts milliseconds, so multiply by 1000/);
+  });
+
+  it('frees every model the code and the checks created', () => {
+    const before = lab.memoryStats().allocatedBytes;
+    checkCode(ex4, ex4.solution, lab);
+    checkCode(ex4, ex4.starter, lab);
+    ex4.cleanup();
+    assert.equal(lab.memoryStats().allocatedBytes, before);
   });
 });

@@ -126,12 +126,16 @@ export function compile(code, names, globals) {
   };
 }
 
-/** What the learner's code may use besides the language: console and NumPy's seeded generators. */
-function learnerGlobals(lab, console) {
+/**
+ * What the learner's code may use besides the language: console, NumPy's seeded generators, and what the task
+ * adds (task.globals(lab), e.g. exercise 4's model functions).
+ */
+function learnerGlobals(task, lab, console) {
   return {
     console,
     randn: (seed, n) => lab.randn(seed, n),
     rand: (seed, n) => lab.rand(seed, n),
+    ...(task.globals ? task.globals(lab) : {}),
   };
 }
 
@@ -144,7 +148,7 @@ export function runCode(task, code, lab) {
   const out = makeConsole();
   let compiled;
   try {
-    compiled = compile(code, task.functions, learnerGlobals(lab, out.console));
+    compiled = compile(code, task.functions, learnerGlobals(task, lab, out.console));
   } catch (e) {
     return { ok: false, output: out.lines, error: describeError(e), functions: {} };
   }
@@ -186,6 +190,14 @@ function makeContext(lab, functions) {
  * Returns {ok, output, error?, tests: [{name, hidden, passed, message}], passed, total}.
  */
 export function checkCode(task, code, lab) {
+  try {
+    return checkTests(task, code, lab);
+  } finally {
+    task.cleanup?.(); // e.g. free the WebAssembly models the code and the tests created
+  }
+}
+
+function checkTests(task, code, lab) {
   const run = runCode(task, code, lab);
   if (run.error?.name === 'SyntaxError') {
     return { ...run, functions: undefined, tests: [], passed: 0, total: task.tests.length };

@@ -2,6 +2,9 @@
 // quantlab-{simd,scalar}.{mjs,wasm}). Bundled code lives in dist/assets/, so the API is one folder up. The path
 // is kept in a variable so that Vite leaves the import to run time instead of bundling a second copy.
 const API_PATH = '../quantlab.js';
+// Exercise 4's timings run in their own worker, the same module the benchmark drives (dist/timing-worker.js).
+const TIMINGS_PATH = '../forward-timings.js';
+const TIMING_WORKER_PATH = '../timing-worker.js';
 
 let pending = null;
 
@@ -18,3 +21,11 @@ export function loadLab(options = { simd: 'auto' }) {
   }
   return pending;
 }
+
+/** dist/forward-timings.js (measureAgreement, TIMING_CONFIGS), loaded at run time like the API. */
+export function loadTimings() {
+  return import(/* @vite-ignore */ new URL(TIMINGS_PATH, import.meta.url).href);
+}
+
+/** The URL of the timing worker (a module worker: new Worker(url, {type: 'module'})). */
+export const timingWorkerUrl = () => new URL(TIMING_WORKER_PATH, import.meta.url);

@@ -2,7 +2,7 @@
 // why it matters, the formula, a note where the notebook misleads), the hands-on lab, and learner mode.
 //
 // An exercise module (ex1-symmetric.js, …) exports a definition:
-//   { id, number, title, lesson: {idea, why, formula, note?}, tasks?, mountLab?(el, ctx), coming? }
+//   { id, number, title, lesson: {idea, why, formula, note?}, tasks?, mountLab?(el, ctx) }
 // mountLab draws the interactive part and returns {update(params), destroy()}; ctx = {lab, params, setParams}.
 // A new exercise is one more such module plus one line in exercises.js (and its URL parameters in state.js).
 //
@@ -32,8 +32,7 @@ export async function mountExercise(root, id, { lab, params, setParams = () => {
   const { idea, why, formula, note } = def.lesson;
 
   const article = h('article', { class: 'exercise', 'data-exercise': id },
-    h('header', { class: 'exercise-header' }, heading, def.coming ? null : badge),
-    def.coming ? h('aside', { class: 'note coming', 'aria-label': 'Coming soon' }, h('h2', { text: 'Coming soon' }), prose(def.coming)) : null,
+    h('header', { class: 'exercise-header' }, heading, badge),
     section('The idea', ...idea.map((p) => prose(p))),
     section('Why it matters', ...why.map((p) => prose(p))),
     section('The formula', h('pre', { class: 'formula', tabindex: '0', 'aria-label': 'Formula', text: formula.math }), ...formula.notes.map((p) => prose(p))),

@@ -7,14 +7,8 @@ export function mountLanding(root, { lab }) {
   const offs = [];
   const heading = h('h1', { tabindex: '-1', text: 'QuantLab: quantization, hands on' });
   const items = EXERCISES.map((e) => {
-    let badge;
-    if (e.coming) {
-      badge = h('span', { class: 'status-badge', 'data-status': 'coming', text: 'coming soon' });
-    } else {
-      const s = statusBadge(e.id);
-      offs.push(s.off);
-      badge = s.badge;
-    }
+    const { badge, off } = statusBadge(e.id);
+    offs.push(off);
     return h('li', { class: 'exercise-card' },
       h('h3', {}, h('a', { href: `#/${e.id}` }, `Exercise ${e.number} · ${e.title}`)),
       badge,

@@ -7,8 +7,9 @@ import { loadLab } from './core.js';
 import ex1 from './ex1-tasks.js';
 import ex2 from './ex2-tasks.js';
 import ex3 from './ex3-tasks.js';
+import ex4 from './ex4-tasks.js';
 
-const TASKS = { ex1, ex2, ex3 };
+const TASKS = { ex1, ex2, ex3, ex4 };
 
 const labReady = loadLab();
 labReady.then(
@@ -24,7 +25,13 @@ addEventListener('message', async ({ data }) => {
     return;
   }
   const lab = await labReady;
-  const result = action === 'check' ? checkCode(task, code, lab) : runCode(task, code, lab);
+  let result;
+  if (action === 'check') {
+    result = checkCode(task, code, lab);
+  } else {
+    result = runCode(task, code, lab);
+    task.cleanup?.(); // models the code created (exercise 4) are freed after a Run
+  }
   delete result.functions; // functions cannot be posted
   postMessage({ type: 'result', id, result });
 });

@@ -54,6 +54,8 @@ export const NOTEBOOK_CHANNEL_SCALES = Object.freeze([0.01, 0.1, 1, 10]);
 /** Bounds for a channel's magnitude in exercise 2 (the controls say so when a value is outside). */
 export const CHANNEL_SCALE_RANGE = Object.freeze([1e-6, 1e6]);
 export const DISTRIBUTIONS = Object.freeze(['gaussian', 'uniform', 'outliers']);
+/** Exercise 4: one int8 weight scale per tensor or per output channel. */
+export const SCHEMES = Object.freeze(['tensor', 'channel']);
 
 /** route -> {param: type}. The landing page is route "". */
 export const STATE = {
@@ -75,7 +77,11 @@ export const STATE = {
     dist: choice(DISTRIBUTIONS, 'gaussian'),
     hi: int(4, 16, 8),
   },
-  ex4: {},
+  ex4: {
+    seed: int(0, 99999, 0),
+    scheme: choice(SCHEMES, 'tensor'),
+    input: int(0, 99, 0),
+  },
 };
 
 /** The defaults of a route, as a fresh object. */
