@@ -32,12 +32,12 @@ function readApiFile(name) {
   }
 }
 
-// The built page may load code and data from its own origin only. 'unsafe-eval' is needed by Embind (the
-// Emscripten glue builds its invokers with new Function) and 'wasm-unsafe-eval' by WebAssembly compilation.
-// Learner code runs in the runner worker, whose script comes from the same origin.
+// The built page may load code and data from its own origin only. 'wasm-unsafe-eval' allows WebAssembly
+// compilation; nothing on the page evaluates strings (the Embind glue is built with -sDYNAMIC_EXECUTION=0).
+// Learner code is compiled with new Function in the runner worker, a same-origin script with its own policy.
 const CSP = [
   "default-src 'self'",
-  "script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'",
+  "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data:",
   "connect-src 'self'",
