@@ -32,8 +32,8 @@ async function nativeBench() {
 // (this VM drifts between speed states for seconds at a time: interleaving keeps the ratios honest).
 async function nodeBench() {
   say(`Node ${process.version} (ours and onnxruntime-web, interleaved)...`);
-  const { openForwardTimings } = await import(pathToFileURL(join(dist, 'forward-timings.js')).href);
-  const { createQuantLab, timeInterleaved, timeInterleavedAsync } = await import(pathToFileURL(join(dist, 'quantlab.js')).href);
+  const { measureGemmAndPeak, openForwardTimings } = await import(pathToFileURL(join(dist, 'forward-timings.js')).href);
+  const { createQuantLab, timeInterleavedAsync } = await import(pathToFileURL(join(dist, 'quantlab.js')).href);
   const lab = await createQuantLab({ simd: true });
   const ours = await openForwardTimings({ seed: 0 });
   const runs = { ...ours.runs };
@@ -58,20 +58,14 @@ async function nodeBench() {
   results.size_int8_bytes = ours.sizes.int8;
   results.agreement_max_abs_diff = ours.agreement.maxAbsDiff;
   results.agreement_argmax = `${ours.agreement.argmaxAgree}/${ours.agreement.inputs}`;
-  Object.assign(results, gemmAndPeak(lab, timeInterleaved, 'node'));
+  Object.assign(results, gemmResults(measureGemmAndPeak(lab), 'node'));
 }
 
-// int8 and fp32 GEMM 256 x 784 x 256 and the dot_i16x8 probe, interleaved. Also runs inside the Chromium page
-// (page.evaluate passes this function's source), so it uses nothing from this module's scope.
-function gemmAndPeak(lab, timeInterleaved, where) {
-  const macs = 256 * 784 * 256;
-  const gemm = (dtype) => lab.gemmTimer({ dtype, m: 256, n: 256, k: 784 });
-  const peak = lab.dotPeakTimer();
-  const t = timeInterleaved({ int8: gemm('int8'), fp32: gemm('fp32'), peak });
+function gemmResults(r, where) {
   return {
-    [`gemm_int8_gmacs_${where}`]: macs / t.int8.medianUs / 1e3,
-    [`gemm_fp32_gmacs_${where}`]: macs / t.fp32.medianUs / 1e3,
-    [`dot_i16x8_peak_gmacs_${where}`]: peak.macsPerIteration / t.peak.medianUs / 1e3,
+    [`gemm_int8_gmacs_${where}`]: r.gemmInt8Gmacs,
+    [`gemm_fp32_gmacs_${where}`]: r.gemmFp32Gmacs,
+    [`dot_i16x8_peak_gmacs_${where}`]: r.dotPeakGmacs,
   };
 }
 
@@ -120,11 +114,11 @@ async function chromiumBench() {
       worker.postMessage({ seed: 0 });
     }), null);
     for (const [id, t] of Object.entries(r.timings)) results[`simplenet_${id}_chromium`] = t.medianUs;
-    Object.assign(results, await page.evaluate(async (source) => {
-      const { createQuantLab, timeInterleaved } = await import('./quantlab.js');
-      const measure = new Function(`return (${source})`)();
-      return measure(await createQuantLab(), timeInterleaved, 'chromium');
-    }, gemmAndPeak.toString()));
+    Object.assign(results, gemmResults(await page.evaluate(async () => {
+      const { createQuantLab } = await import('./quantlab.js');
+      const { measureGemmAndPeak } = await import('./forward-timings.js');
+      return measureGemmAndPeak(await createQuantLab());
+    }), 'chromium'));
   } finally {
     await browser.close();
     server.close();

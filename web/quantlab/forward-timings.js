@@ -87,3 +87,23 @@ export async function measureForwardTimings({ timing = {}, onProgress, ...option
     release();
   }
 }
+
+/**
+ * The int8 and fp32 GEMM 256 x 784 x 256 and the dot_i16x8 probe, timed interleaved in one lab (SIMD build):
+ * {gemmInt8Gmacs, gemmFp32Gmacs, dotPeakGmacs}. The benchmark reports the first against the last.
+ */
+export function measureGemmAndPeak(lab, timing = {}) {
+  const shape = { m: 256, n: 256, k: 784 };
+  const macs = shape.m * shape.n * shape.k;
+  const peak = lab.dotPeakTimer();
+  const t = timeInterleaved({
+    int8: lab.gemmTimer({ dtype: 'int8', ...shape }),
+    fp32: lab.gemmTimer({ dtype: 'fp32', ...shape }),
+    peak,
+  }, timing);
+  return {
+    gemmInt8Gmacs: macs / t.int8.medianUs / 1e3,
+    gemmFp32Gmacs: macs / t.fp32.medianUs / 1e3,
+    dotPeakGmacs: peak.macsPerIteration / t.peak.medianUs / 1e3,
+  };
+}
