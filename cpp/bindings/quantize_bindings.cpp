@@ -62,18 +62,25 @@ val symmetric_dequantize_f64(val q, double scale) {
   return guarded([&] { return to_js(quantlab::symmetric_dequantize_f64(from_js<std::int32_t>(q), scale), "Float64Array"); });
 }
 
+// The fields every per-channel result shares (symmetric and affine).
+template <typename PerChannel>
+val per_channel_fields(const PerChannel& t) {
+  val o = val::object();
+  o.set("scales", to_js(t.scales, "Float64Array"));
+  o.set("rows", t.rows);
+  o.set("cols", t.cols);
+  o.set("bits", t.bits);
+  o.set("qmax", t.qmax);
+  o.set("zeroRows", t.zero_rows);
+  return o;
+}
+
 val per_channel_quantize(val w, double rows, double cols, double bits) {
   return guarded([&] {
     const quantlab::SymmetricPerChannel t = quantlab::per_channel_quantize(
         from_js<double>(w), dimension(rows, "rows"), dimension(cols, "cols"), quantlab::bits_from_number(bits));
-    val o = val::object();
+    val o = per_channel_fields(t);
     o.set("q", signed_q_to_js(t.q, t.bits));
-    o.set("scales", to_js(t.scales, "Float64Array"));
-    o.set("rows", t.rows);
-    o.set("cols", t.cols);
-    o.set("bits", t.bits);
-    o.set("qmax", t.qmax);
-    o.set("zeroRows", t.zero_rows);
     return o;
   });
 }
@@ -111,15 +118,9 @@ val affine_per_channel_quantize(val w, double rows, double cols, double bits) {
   return guarded([&] {
     const quantlab::AffinePerChannel t = quantlab::affine_per_channel_quantize(
         from_js<double>(w), dimension(rows, "rows"), dimension(cols, "cols"), quantlab::bits_from_number(bits));
-    val o = val::object();
+    val o = per_channel_fields(t);
     o.set("q", unsigned_q_to_js(t.q, t.bits));
-    o.set("scales", to_js(t.scales, "Float64Array"));
     o.set("zeroPoints", to_js(t.zero_points, "Int32Array"));
-    o.set("rows", t.rows);
-    o.set("cols", t.cols);
-    o.set("bits", t.bits);
-    o.set("qmax", t.qmax);
-    o.set("zeroRows", t.zero_rows);
     return o;
   });
 }
