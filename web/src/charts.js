@@ -140,7 +140,7 @@ export function chartFigure({ title, className = '' }) {
   let build = null;
 
   const draw = () => {
-    const config = build(colors());
+    const config = build(colors(figure));
     if (chart && chart.config.type === config.type) {
       chart.data = config.data;
       chart.options = config.options;
