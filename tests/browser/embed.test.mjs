@@ -246,7 +246,7 @@ describe('the demo course page on another origin', () => {
     });
   });
 
-  it('shows a clear message for a bad exercise or hash, ignores hostile values, and keeps two widgets\' code apart', async () => {
+  it('shows a clear message for a bad exercise or hash, ignores hostile values, keeps two widgets\' code apart, follows attribute changes', async () => {
     await withPage(env, '', onCourseSite(), async ({ page }) => {
       const long = `1${',1'.repeat(2500)}`;
       await page.evaluate(({ lab, long }) => {
@@ -304,6 +304,12 @@ describe('the demo course page on another origin', () => {
         return first && second ? { first, second } : null;
       }));
       assert.deepEqual(saved, { first: '// the first widget\n', second: '// the second widget\n' });
+
+      // Attributes changed later update the widget in place; theme="dark" gives it the dark palette on a light page.
+      await page.locator('#lab-ex2').evaluate((el) => { el.setAttribute('bits', '6'); el.setAttribute('theme', 'dark'); });
+      await eventually('bits="6" reaches the slider', async () => (await page.locator('#lab-ex2 input[type="range"]').inputValue()) === '6');
+      assert.equal(await page.locator('#lab-ex2').evaluate((el) => getComputedStyle(el.shadowRoot.querySelector('.ql-root')).backgroundColor), 'rgb(15, 20, 25)');
+      assert.deepEqual(await page.locator('#lab-ex2').evaluate((el) => el.state), { exercise: 2, params: { bits: 6, s: [0.01, 0.1, 1, 10] }, link: '#/ex2?bits=6' });
     });
   });
 });
