@@ -5,7 +5,8 @@
 // look as they do in the lab, that the page's CSS does not reach them nor theirs the page, that no request goes
 // to a third origin, that the score events arrive (DOM events and postMessage), that the iframe takes the height
 // of its content, that the frame talks only to the origins its author listed, that bad attributes and hashes get
-// a message, and that "Copy embed code" gives snippets that work pasted into a page on another origin.
+// a message, that attribute changes update a widget, and that the snippets of "Copy embed code" and of the README
+// work pasted into a plain page on another origin.
 // Screenshots of the course page (light, dark, phone) go to build/screenshots/embed-course-*.png.
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -255,7 +256,7 @@ describe('the demo course page on another origin', () => {
           'bad-html': { exercise: '<img src=x onerror="window.pwned = 1">' },
           'no-exercise': {},
           'bad-state': { exercise: '2', bits: '99', s: '<b>1</b>', dist: 'uniform', hide: 'editor bogus', theme: 'neon', 'storage-key': '../x' },
-          'second-ex1': { exercise: '1', hide: 'text' },
+          'second-ex1': { exercise: '1', hide: 'text,benchmark' },
         };
         const main = document.querySelector('main');
         for (const [id, attributes] of Object.entries(widgets)) {
@@ -294,6 +295,17 @@ describe('the demo course page on another origin', () => {
       assert.match(await page.frameLocator('#frame-long').locator('main').innerText(), /this link is too long/);
       assert.equal(await page.evaluate(() => window.pwned), undefined);
 
+      // hide="benchmark" hides whatever an exercise marks data-part="benchmark" (exercise 4's timings).
+      await page.locator('#second-ex1 .cm-content').waitFor();
+      const benchmarkShown = (id) => page.locator(`#${id}`).evaluate((host) => {
+        const part = Object.assign(document.createElement('p'), { textContent: 'timings' });
+        part.dataset.part = 'benchmark';
+        host.shadowRoot.querySelector('.lab').append(part);
+        return part.getBoundingClientRect().height > 0;
+      });
+      assert.equal(await benchmarkShown('second-ex1'), false);
+      assert.equal(await benchmarkShown('lab-ex1'), true);
+
       // Two widgets of exercise 1: the first keeps its code under the lab's key, the second under its own.
       await page.locator('#second-ex1 .cm-content').waitFor();
       await setCode(page, '// the second widget\n', page.locator('#second-ex1'));
@@ -330,22 +342,49 @@ describe('"Copy embed code" on the lab\'s exercise pages', () => {
       ]) assert.ok(snippet.includes(line), `the snippet has ${line}:\n${snippet}`);
     });
 
-    writeFileSync(`${DEMO_ROOT}pasted.html`, `<!doctype html>\n<html lang="en">\n<head><meta charset="utf-8"><title>Pasted</title><link rel="icon" href="data:,"></head>\n<body><main>\n${snippet}</main></body>\n</html>\n`);
-    const ready = async (page) => {
-      await page.locator('quant-lab .cm-content').waitFor({ timeout: 20000 });
-      await frameReady(page, 'iframe');
-    };
-    await withPage(env, '', onCourseSite('pasted.html', ready), async ({ page, foreign }) => {
-      assert.equal(await page.locator('quant-lab input[type="range"]').inputValue(), '4');
-      assert.equal(await page.frameLocator('iframe').locator('input[type="range"]').inputValue(), '4');
-      await eventually('the pasted iframe takes its content height', async () => {
-        const s = await frameSizes(page, 'iframe');
-        return Math.abs(s.outer - s.content) <= 1;
-      });
-      assert.deepEqual(foreign, []);
-    });
+    await checkPasted('copied.html', snippet, { bits: '4', editor: true });
   });
+});
 
+/**
+ * Writes `html` into a plain page of the course site, opens it and checks that the <quant-lab> element and the
+ * iframe in it show exercise 2 at `bits`, with or without the editor, and that the iframe takes its content's height.
+ */
+async function checkPasted(name, html, { bits, editor }) {
+  writeFileSync(DEMO_ROOT + name, `<!doctype html>\n<html lang="en">\n<head><meta charset="utf-8"><title>Pasted</title><link rel="icon" href="data:,"></head>\n<body><main>\n${html}\n</main></body>\n</html>\n`);
+  const ready = async (page) => {
+    await page.locator(editor ? 'quant-lab .cm-content' : 'quant-lab canvas').first().waitFor({ timeout: 20000 });
+    await frameReady(page, 'iframe');
+  };
+  await withPage(env, '', onCourseSite(name, ready), async ({ page, foreign }) => {
+    const frame = page.frameLocator('iframe');
+    for (const scope of [page.locator('quant-lab'), frame]) {
+      assert.equal(await scope.getByRole('heading', { level: 1 }).innerText(), 'Exercise 2 · Per-tensor vs per-channel');
+      assert.equal(await scope.locator('input[type="range"]').inputValue(), bits);
+      assert.equal(await scope.locator('.cm-content').count(), editor ? 1 : 0);
+    }
+    await eventually('the pasted iframe takes its content height', async () => {
+      const s = await frameSizes(page, 'iframe');
+      return Math.abs(s.outer - s.content) <= 1;
+    });
+    assert.deepEqual(foreign, []);
+  });
+}
+
+describe('README for course authors', () => {
+  it('its two snippets, given the lab\'s address, embed exercise 2 in a plain page on another origin', async () => {
+    const readme = readFileSync(`${repoRoot}README.md`, 'utf8');
+    const section = readme.slice(readme.indexOf('## Embedding the lab in a course page'), readme.indexOf('### Saved code'));
+    const snippets = [...section.matchAll(/```html\n([\s\S]*?)```/g)].map((m) => m[1]);
+    assert.equal(snippets.length, 2, 'the web component and the iframe');
+    const html = snippets.join('\n')
+      .replaceAll('https://example.org/quantlab/', env.url)
+      .replaceAll('https://course.example', course.url.replace(/\/$/, ''));
+    await checkPasted('readme.html', html, { bits: '4', editor: false });
+  });
+});
+
+describe('"Copy embed code", when copying is refused', () => {
   it('shows the snippets selected in a text box when the browser refuses to copy', async () => {
     const refuse = () => Object.defineProperty(navigator, 'clipboard', {
       value: { writeText: () => Promise.reject(new DOMException('Write permission denied.', 'NotAllowedError')) },
