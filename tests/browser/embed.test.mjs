@@ -174,9 +174,14 @@ describe('the demo course page on another origin', () => {
         assert.deepEqual(await axeViolations(await (await page.$('#lab-ex3')).contentFrame()), [], 'axe-core in the iframe');
         // The whole page in one tall viewport: a full-page capture would leave the out-of-view iframe unpainted
         // (Chromium pauses offscreen cross-origin frames) and CodeMirror's out-of-view lines undrawn.
-        const tall = await page.evaluate(() => document.documentElement.scrollHeight);
-        await page.setViewportSize({ width: view.width, height: tall });
-        await page.waitForTimeout(300);
+        // (Drawn in full, the editors' wrapped lines may make the page taller still: grow until it stays put.)
+        for (let i = 0, tall = 0; i < 5; i++) {
+          const height = await page.evaluate(() => document.documentElement.scrollHeight);
+          if (height === tall) break;
+          tall = height;
+          await page.setViewportSize({ width: view.width, height: tall });
+          await page.waitForTimeout(300);
+        }
         await page.screenshot({ path: `${screenshotDir}/embed-course-${view.label}.png` });
       });
     });
@@ -219,6 +224,7 @@ describe('the demo course page on another origin', () => {
       const checked = fromFrame.find((m) => m.data.type === 'quantlab:checked').data;
       assert.equal(checked.exercise, 3);
       assert.ok(checked.total > 0 && checked.score === checked.passed / checked.total);
+      await page.locator('.progress').screenshot({ path: `${screenshotDir}/embed-course-progress.png` });
 
       // The listed parent may ask for the state.
       await page.evaluate(() => document.getElementById('lab-ex3').contentWindow.postMessage({ type: 'quantlab:get-state' }, '*'));
