@@ -4,6 +4,11 @@
 // the quantlab-{simd,scalar}.{mjs,wasm} modules); the bundled pages and the learner-code worker load
 // ../quantlab.js at run time (web/src/core.js) instead of bundling a second copy. The plugin below supplies those
 // files: in `vite build` it emits them into dist/, in `vite` (dev server) it serves them from the same sources.
+//
+// Embedding (README, "Embedding the lab in a course page"): Vite builds three entries, the lab (index.html), one
+// exercise for an iframe (embed.html) and the <quant-lab> web component (web/src/embed-element.js, hashed into
+// assets/ like every chunk). The plugin adds the two files a course page names, at dist/'s top level with fixed
+// names: quantlab-embed.js, a one-line module importing the component's chunk, and quantlab-resizer.js.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
@@ -22,15 +27,25 @@ const API_FILES = {
   'quantlab-scalar.wasm': 'build/wasm/cpp/bindings/quantlab-scalar.wasm',
 };
 
+// Files for the pages that embed the lab, emitted as they are (name in dist/ -> source).
+const HOST_FILES = {
+  'quantlab-resizer.js': 'web/host/quantlab-resizer.js',
+};
+const PUBLIC_FILES = { ...API_FILES, ...HOST_FILES };
+const EMBED_ENTRY = 'quantlab-embed'; // the component's entry chunk; dist/quantlab-embed.js imports it
+
 const MIME = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.ts': 'text/plain' };
 
 function readApiFile(name) {
   try {
-    return readFileSync(root + API_FILES[name]);
+    return readFileSync(root + PUBLIC_FILES[name]);
   } catch (e) {
-    throw new Error(`${API_FILES[name]} is missing: build the WebAssembly modules first (./build-scripts/build.sh site)`, { cause: e });
+    throw new Error(`${PUBLIC_FILES[name]} is missing: build the WebAssembly modules first (./build-scripts/build.sh site)`, { cause: e });
   }
 }
+
+/** dist/quantlab-embed.js: a fixed name for course pages, importing the component's hashed chunk beside it. */
+const embedLoader = (chunkPath) => `// QuantLab's <quant-lab> web component (README: "Embedding the lab in a course page").\nimport ${JSON.stringify(`./${chunkPath}`)};\n`;
 
 // The built page may load code and data from its own origin only. 'wasm-unsafe-eval' allows WebAssembly
 // compilation; nothing on the page evaluates strings (the Embind glue is built with -sDYNAMIC_EXECUTION=0).
@@ -58,15 +73,22 @@ function contentSecurityPolicy() {
 function quantlabApi() {
   return {
     name: 'quantlab-api',
-    generateBundle() {
-      for (const fileName of Object.keys(API_FILES)) {
+    generateBundle(_options, bundle) {
+      for (const fileName of Object.keys(PUBLIC_FILES)) {
         this.emitFile({ type: 'asset', fileName, source: readApiFile(fileName) });
       }
+      const entry = Object.values(bundle).find((chunk) => chunk.type === 'chunk' && chunk.isEntry && chunk.name === EMBED_ENTRY);
+      if (entry) this.emitFile({ type: 'asset', fileName: `${EMBED_ENTRY}.js`, source: embedLoader(entry.fileName) });
     },
     configureServer(server) {
       server.middlewares.use((req, res, next) => {
         const name = (req.url ?? '').split('?')[0].replace(/^\//, '');
-        if (!Object.hasOwn(API_FILES, name)) return next();
+        if (name === `${EMBED_ENTRY}.js`) {
+          res.setHeader('Content-Type', MIME['.js']);
+          res.end(embedLoader('src/embed-element.js'));
+          return undefined;
+        }
+        if (!Object.hasOwn(PUBLIC_FILES, name)) return next();
         res.setHeader('Content-Type', MIME[name.slice(name.lastIndexOf('.'))]);
         res.end(readApiFile(name));
       });
@@ -87,6 +109,11 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     reportCompressedSize: false,
     rollupOptions: {
+      input: {
+        index: `${root}web/index.html`,
+        'embed-page': `${root}web/embed.html`,
+        [EMBED_ENTRY]: `${root}web/src/embed-element.js`,
+      },
       output: {
         // Name the two large libraries' chunks after them (Rollup would name a shared chunk after any module in it).
         manualChunks(id) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // A small static file server for dist/ with the right MIME types (application/wasm for .wasm, JavaScript
-// for .mjs). Used by start.sh and the browser tests.
+// for .mjs). Used by start.sh and the browser tests. --cors adds Access-Control-Allow-Origin: *, which a page on
+// another origin needs to load the lab's module scripts and WebAssembly (embedding).
 //   node build-scripts/serve.mjs [--root dist] [--host 127.0.0.1] [--port 8080] [--cors]
 // With --port 0 the system picks a free port. Prints the URL on its first line: "QuantLab: http://...".
 import { createServer } from 'node:http';

@@ -17,11 +17,11 @@ const CHROMIUM = process.env.QUANTLAB_CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-/** Starts the server and the browser. Returns {url, browser, close()}. */
-export async function launch() {
+/** Starts the server (cors: with Access-Control-Allow-Origin, for embedding) and the browser. Returns {url, browser, close()}. */
+export async function launch({ cors = false } = {}) {
   if (!existsSync(`${repoRoot}dist/index.html`)) throw new Error('dist/ is missing: run ./build-scripts/build.sh site first');
   mkdirSync(screenshotDir, { recursive: true });
-  const { server, url } = await startServer({ root: `${repoRoot}dist`, port: 0 });
+  const { server, url } = await startServer({ root: `${repoRoot}dist`, port: 0, cors });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   return {
     url,
@@ -35,30 +35,40 @@ export async function launch() {
 
 /**
  * Opens `route` (a hash such as "#/ex1") in a fresh context. Collects console errors, page errors and every request
- * that left localhost. Waits until the page has drawn (body[data-ready]) and, on exercise pages, until the editor
- * is there. Returns {page, context, errors, foreign, responses}.
+ * of the context (pages, frames, workers) that went anywhere but the origins of `allowed` (the lab's by default).
+ * Waits until the page has drawn (body[data-ready]) and, on exercise pages, until the editor is there; or, given
+ * `url` (another page) and `ready(page)`, for what ready() waits for. Returns {page, context, errors, foreign, responses}.
  */
-export async function open(env, route, { colorScheme = 'light', width = 1280, height = 900, init, waitEditor = true } = {}) {
-  const context = await env.browser.newContext({ viewport: { width, height }, colorScheme, reducedMotion: 'reduce' });
+export async function open(env, route, {
+  colorScheme = 'light', width = 1280, height = 900, init, waitEditor = true, url = env.url + route, allowed = [env.url],
+  ready, permissions = [],
+} = {}) {
+  const context = await env.browser.newContext({ viewport: { width, height }, colorScheme, reducedMotion: 'reduce', permissions });
   if (init) await context.addInitScript(init);
   const page = await context.newPage();
   const errors = [];
   const foreign = [];
   const responses = [];
+  const origins = allowed.map((u) => new URL(u).origin);
+  const isAllowed = (u) => u.startsWith('data:') || origins.includes(new URL(u.replace(/^blob:/, '')).origin);
   page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
   page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
   page.on('dialog', (d) => { errors.push(`dialog: ${d.message()}`); d.dismiss(); });
-  page.on('request', (r) => { if (!r.url().startsWith(env.url) && !r.url().startsWith('data:')) foreign.push(r.url()); });
+  context.on('request', (r) => { if (!isAllowed(r.url())) foreign.push(r.url()); });
   page.on('response', (r) => responses.push(r));
-  await page.goto(env.url + route);
-  await page.waitForSelector('body[data-ready]', { state: 'attached', timeout: 15000 });
-  if (waitEditor && /^#\/ex[1-4]/.test(route)) await page.waitForSelector('.cm-content', { timeout: 15000 });
+  await page.goto(url);
+  if (ready) {
+    await ready(page);
+  } else {
+    await page.waitForSelector('body[data-ready]', { state: 'attached', timeout: 15000 });
+    if (waitEditor && /^#\/ex[1-4]/.test(route)) await page.waitForSelector('.cm-content', { timeout: 15000 });
+  }
   return { page, context, errors, foreign, responses };
 }
 
-/** For every chart canvas: its size and how many pixels are not blank (not transparent). */
+/** For every chart canvas of a page, frame or locator (shadow roots included): its size and how many pixels are not blank. */
 export function canvasInk(page) {
-  return page.$$eval('canvas', (canvases) => canvases.map((c) => {
+  return page.locator('canvas').evaluateAll((canvases) => canvases.map((c) => {
     const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
     let ink = 0;
     for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) ink++;
@@ -68,18 +78,24 @@ export function canvasInk(page) {
 
 const axeSource = require('axe-core').source;
 
-/** Runs axe-core in the page; returns the serious and critical violations as readable lines. */
+/**
+ * Runs axe-core in a page or frame (shadow roots included; frames are checked on their own); returns the serious
+ * and critical violations as readable lines.
+ */
 export async function axeViolations(page) {
   await page.evaluate(axeSource); // evaluated through DevTools: the page's CSP does not apply
-  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'], iframes: false }));
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
 }
 
-/** Replaces the editor's code, as a learner pasting would: select all, then insert the text in one go. */
-export async function setCode(page, code) {
-  await page.locator('.cm-content').click();
+/**
+ * Replaces the editor's code, as a learner pasting would: select all, then insert the text in one go. `scope` is
+ * where the editor is (a locator or frame; the page by default).
+ */
+export async function setCode(page, code, scope = page) {
+  await scope.locator('.cm-content').click();
   await page.keyboard.press('Control+A');
   await page.keyboard.press('Delete');
   await page.keyboard.insertText(code);

@@ -114,7 +114,9 @@ export function baseOptions(c, { x = {}, y = {}, legend = true } = {}) {
     color: c.text,
     scales: { x: axis(x), y: axis(y) },
     plugins: {
-      legend: { display: legend, labels: { color: c.text, usePointStyle: true, boxWidth: 10 } },
+      // Chart.js never wraps one legend label: on a narrow chart (a phone, a widget in a course page) the text
+      // gets smaller so that a long label still fits.
+      legend: { display: legend, labels: { color: c.text, usePointStyle: true, boxWidth: 10, font: ({ chart }) => ({ size: chart.width < 360 ? 11 : 13 }) } },
       tooltip: { enabled: true },
     },
   };
@@ -140,7 +142,7 @@ export function chartFigure({ title, className = '' }) {
   let build = null;
 
   const draw = () => {
-    const config = build(colors());
+    const config = build(colors(figure));
     if (chart && chart.config.type === config.type) {
       chart.data = config.data;
       chart.options = config.options;

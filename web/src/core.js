@@ -27,5 +27,5 @@ export function loadTimings() {
   return import(/* @vite-ignore */ new URL(TIMINGS_PATH, import.meta.url).href);
 }
 
-/** The URL of the timing worker (a module worker: new Worker(url, {type: 'module'})). */
+/** The URL of the timing worker (start it with module-worker.js's startModuleWorker: it may be on another origin). */
 export const timingWorkerUrl = () => new URL(TIMING_WORKER_PATH, import.meta.url);

@@ -72,13 +72,14 @@ const errorLineField = StateField.define({
 });
 
 /**
- * Mounts an editor into `parent`.
+ * Mounts an editor into `parent`; `root` is the Document or ShadowRoot it will live in (the document by default).
  * @returns {{view, getCode(): string, setCode(code: string): void, markError(line: number|null): void,
  *            syntaxErrorLine(): number|null, destroy(): void}}
  */
-export function createEditor(parent, { doc, label, onChange }) {
+export function createEditor(parent, { doc, label, root, onChange }) {
   const view = new EditorView({
     parent,
+    root, // a shadow root when embedded: CodeMirror puts its styles there and reads the selection from it
     state: EditorState.create({
       doc,
       extensions: [

@@ -4,6 +4,7 @@
 // how long a forward pass takes in float32 and int8, with the SIMD and the scalar builds.
 import { baseOptions, chartFigure, logAxis } from './charts.js';
 import { loadTimings, timingWorkerUrl } from './core.js';
+import { startModuleWorker } from './module-worker.js';
 import { fieldMessage, fill, h, slider, table, uid } from './dom.js';
 import tasks from './ex4-tasks.js';
 import { sig, times } from './format.js';
@@ -12,6 +13,7 @@ import { createViewState, parseNumber, SCHEMES, STATE } from './state.js';
 const AGREEMENT_INPUTS = 100;
 const INPUT_SEED = 1000; // input k is np.random.seed(1000 + k); np.random.randn(784), as forward-timings.js uses
 const TIMING_BATCHES = 10;
+const START_LIMIT_S = 30; // from Run to the worker's first message (both builds loaded, one batch timed)
 
 const lesson = {
   idea: [
@@ -150,11 +152,12 @@ export function timingVerdict(t) {
   return parts.join(' ');
 }
 
-function mountLab(root, { lab, params, setParams }) {
+function mountLab(root, { lab, params, setParams, started = () => {} }) {
   const view = createViewState({ seed: params.seed, scheme: params.scheme, input: params.input }, { setParams, render: () => render() });
   const models = modelCache(lab);
   let timingsModule = null;
   let worker = null;
+  let startWatch = 0;
 
   // ---- controls ----
   const seedId = uid('seed');
@@ -267,10 +270,20 @@ function mountLab(root, { lab, params, setParams }) {
     setRunning(true);
     progress.value = 0;
     progressText.textContent = 'Loading both builds in the worker…';
-    worker = new Worker(timingWorkerUrl(), { type: 'module' });
+    started();
+    worker = startModuleWorker(timingWorkerUrl(), { name: 'quantlab-timing' });
     const mine = worker;
+    // A worker the browser refuses to start (a course page's CSP without worker-src blob:, a host without CORS)
+    // may fail without an error event: say so rather than wait forever for the first batch.
+    startWatch = setTimeout(() => {
+      if (mine !== worker) return;
+      finish();
+      progressText.textContent = `The timing worker did not start within ${START_LIMIT_S} s. If the lab is embedded, the page must allow `
+        + 'workers from blob: URLs and scripts from the lab\'s address (README, "Content-Security-Policy of the course page").';
+    }, START_LIMIT_S * 1000);
     worker.onmessage = ({ data }) => {
       if (mine !== worker) return;
+      clearTimeout(startWatch);
       if (data.type === 'progress') {
         progress.max = data.total;
         progress.value = data.done;
@@ -292,6 +305,7 @@ function mountLab(root, { lab, params, setParams }) {
   }
 
   function finish() {
+    clearTimeout(startWatch);
     worker?.terminate();
     worker = null;
     setRunning(false);

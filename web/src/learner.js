@@ -1,7 +1,9 @@
 // Learner mode, the same on every exercise: a CodeMirror editor with the starter code, Run (prints what the code
 // prints), Check (visible and hidden tests against the WebAssembly reference), hints one at a time, the solution
 // behind a confirmation, and Reset. Code runs only in the runner worker. The code and the exercise's status are
-// kept in localStorage (store.js).
+// kept in localStorage (store.js): the code under `codeKey` (the exercise id, or the slot an embedding claimed).
+// onProgress(type, detail) tells the exercise page what the learner did: 'started' (an edit, Run or Check) and
+// 'checked' / 'completed' with {passed, total, score} after a Check.
 import { h, fill, uid } from './dom.js';
 import { createEditor } from './editor.js';
 import { Runner, TIME_LIMIT_MS } from './runner.js';
@@ -17,7 +19,7 @@ function button(text, onClick, extra = {}) {
  * Mounts the learner panel for `task` (see ex1-tasks.js) into `parent`.
  * @returns {{destroy(): void}}
  */
-export function mountLearner(parent, { exercise, task }) {
+export function mountLearner(parent, { exercise, task, codeKey = exercise, onProgress = () => {} }) {
   const runner = new Runner();
   let saveTimer = null;
   let busy = false;
@@ -27,18 +29,20 @@ export function mountLearner(parent, { exercise, task }) {
   const results = h('div', { class: 'check-results', hidden: true });
   const hintList = h('ol', {});
   const hintBox = h('div', { class: 'hints', hidden: true }, h('h3', { text: 'Hints' }), hintList);
-  const solutionBox = h('div', { class: 'solution', hidden: true });
+  const solutionBox = h('div', { class: 'solution', hidden: true, 'data-part': 'solution' });
   const editorHost = h('div', { class: 'editor-host' });
   const editorHelpId = uid('editor-help');
 
-  const saved = loadCode(exercise);
+  const saved = loadCode(codeKey);
   const editor = createEditor(editorHost, {
     doc: saved ?? task.starter,
     label: `Your code for ${exercise.replace('ex', 'exercise ')}`,
+    root: parent.getRootNode(), // the document, or the shadow root of an embedded exercise
     onChange(code) {
+      onProgress('started');
       clearTimeout(saveTimer);
       saveTimer = setTimeout(() => {
-        saveCode(exercise, code);
+        saveCode(codeKey, code);
         if (code !== task.starter) markStatus(exercise, STATUS.ATTEMPTED);
       }, SAVE_DELAY_MS);
     },
@@ -83,8 +87,10 @@ export function mountLearner(parent, { exercise, task }) {
     editor.markError(null);
     statusLine.textContent = action === 'check' ? 'Checking…' : 'Running…';
     markStatus(exercise, STATUS.ATTEMPTED);
+    onProgress('started');
     try {
       const result = await runner.run({ action, exercise, code: editor.getCode() });
+      if (action === 'check') reportCheck(result);
       if (result.timedOut) {
         statusLine.textContent = '';
         output.hidden = false;
@@ -111,6 +117,14 @@ export function mountLearner(parent, { exercise, task }) {
       busy = false;
       runButton.disabled = checkButton.disabled = false;
     }
+  }
+
+  function reportCheck(result) {
+    const total = result.total ?? task.tests.length;
+    const passed = result.timedOut ? 0 : result.passed;
+    const detail = { passed, total, score: total ? passed / total : 0 };
+    onProgress('checked', detail);
+    if (result.ok) onProgress('completed', detail);
   }
 
   // ---- hints, solution, reset ----
@@ -146,7 +160,7 @@ export function mountLearner(parent, { exercise, task }) {
     fill(solutionBox, h('p', { class: 'confirm', text: 'Seeing the solution before trying takes most of the learning away. Show it anyway?' }),
       h('div', { class: 'button-row' }, show, keep));
     show.focus();
-  });
+  }, { 'data-part': 'solution' });
 
   const resetButton = button('Reset to starter code', () => {
     editor.setCode(task.starter);
@@ -184,7 +198,7 @@ export function mountLearner(parent, { exercise, task }) {
       clearTimeout(warm);
       if (saveTimer) {
         clearTimeout(saveTimer);
-        saveCode(exercise, editor.getCode());
+        saveCode(codeKey, editor.getCode());
       }
       runner.dispose();
       editor.destroy();

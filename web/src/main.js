@@ -1,8 +1,10 @@
 // The lab as a page: loads the WebAssembly core (showing progress), follows the URL hash (state.js) and mounts the
-// landing page or an exercise into <main>. Also wires the theme switch and "Erase my data".
+// landing page or an exercise into <main>, with "Copy embed code" under an exercise. Also wires the theme switch
+// and "Erase my data".
 import './style.css';
 import { loadLab } from './core.js';
 import { h, fill } from './dom.js';
+import { embedCodeSection, embedSnippets } from './embed-code.js';
 import { EXERCISES } from './exercises.js';
 import { mountLanding } from './landing.js';
 import { formatHash, parseHash } from './state.js';
@@ -90,7 +92,7 @@ async function show({ focus = true } = {}) {
       const { mountExercise } = await import('./exercise-page.js');
       if (token !== navigation) return;
       const setParams = (next) => history.replaceState(null, '', formatHash(route, next));
-      view = await mountExercise(app, route, { lab, params, setParams });
+      view = withEmbedCode(await mountExercise(app, route, { lab, params, setParams }), route);
       if (token !== navigation) {
         view.destroy();
         return;
@@ -103,6 +105,26 @@ async function show({ focus = true } = {}) {
   current = { route, view };
   document.title = route ? `${view.title} — QuantLab` : 'QuantLab: quantization, hands on';
   if (focus) view.heading.focus({ preventScroll: false });
+}
+
+/** Adds "Embed this exercise" under an exercise page; its snippets follow the hash at the moment of the click. */
+function withEmbedCode(view, route) {
+  const { number, title } = EXERCISES.find((e) => e.id === route);
+  const section = embedCodeSection(() => embedSnippets({
+    base: new URL('./', location.href).href, // where this copy of dist/ is hosted
+    route,
+    number,
+    title,
+    params: parseHash(location.hash).params,
+  }));
+  app.append(section);
+  return {
+    ...view,
+    destroy() {
+      view.destroy();
+      section.remove();
+    },
+  };
 }
 
 async function start() {

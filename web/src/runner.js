@@ -2,6 +2,10 @@
 // exceeds it (an endless loop, say), the worker is terminated and a fresh one started: the page never freezes,
 // and the next Run works as usual. The clock starts when the job reaches a worker that has loaded the core, so
 // loading WebAssembly never counts against the learner's 2 seconds.
+import { startModuleWorker } from './module-worker.js';
+// The URL of the bundled worker script (Vite builds it as a worker and gives its URL relative to this module), so
+// that the worker also starts when the lab is embedded in a page on another origin (module-worker.js).
+import runnerWorkerUrl from './runner-worker.js?worker&url';
 
 export const TIME_LIMIT_MS = 2000;
 const START_LIMIT_MS = 20000;
@@ -19,7 +23,7 @@ export class Runner {
   /** Starts the worker now (it loads the WebAssembly core), so that the first Run does not wait for it. */
   warmUp() {
     if (this.#worker) return this.#ready;
-    const worker = new Worker(new URL('./runner-worker.js', import.meta.url), { type: 'module', name: 'quantlab-runner' });
+    const worker = startModuleWorker(runnerWorkerUrl, { name: 'quantlab-runner' });
     this.#worker = worker;
     this.#ready = new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('the code runner did not start within 20 s')), START_LIMIT_MS);
