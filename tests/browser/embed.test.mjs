@@ -68,7 +68,9 @@ async function check(scope) {
   await scope.getByRole('button', { name: 'Check', exact: true }).click();
   const status = scope.locator('.run-status');
   await status.filter({ hasText: /checks pass|syntax error/ }).waitFor({ timeout: 30000 })
-    .catch(async (e) => assert.fail(`Check did not finish; the status line says “${await status.innerText()}” (${e.message})`));
+    .catch(async (e) => assert.fail(`Check did not finish; the status line says “${await status.innerText()}”, `
+      + `the output “${await scope.locator('.run-output').innerText().catch(() => '?')}” (${e.message})`));
+  console.log(`# check: ${await status.innerText()}`);
   return scope.locator('.check-results .summary').innerText();
 }
 

@@ -1,6 +1,6 @@
 // The worker that runs a learner's code: no DOM, no access to the page. It loads the WebAssembly core (the
 // reference for the checks, and NumPy's random generators for the learner), says "ready", then answers jobs
-// {id, action: 'run' | 'check', exercise, code} with {id, result}. An endless loop never returns: the page
+// {id, action: 'run' | 'check', exercise, code} with {type: 'started', id} as it starts one and {id, result}. An endless loop never returns: the page
 // (runner.js) terminates this worker after its time limit and starts a fresh one.
 import { checkCode, runCode } from './checker.js';
 import { loadLab } from './core.js';
@@ -25,6 +25,7 @@ addEventListener('message', async ({ data }) => {
     return;
   }
   const lab = await labReady;
+  postMessage({ type: 'started', id }); // the page's clock for the time limit starts now
   let result;
   if (action === 'check') {
     result = checkCode(task, code, lab);
