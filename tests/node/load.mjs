@@ -7,4 +7,4 @@ const api = new URL('../../dist/quantlab.js', import.meta.url);
 if (!existsSync(api)) {
   throw new Error(`dist/quantlab.js is missing: build the site first (./build-scripts/build.sh site)`);
 }
-export const { createQuantLab, wasmSimdSupported, SIMD_PROBE } = await import(api.href);
+export const { createQuantLab, wasmSimdSupported, SIMD_PROBE, timeInterleaved, timeInterleavedAsync } = await import(api.href);

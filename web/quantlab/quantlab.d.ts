@@ -72,11 +72,14 @@ export interface BitsSweepPoint extends ErrorStats {
 export type Kernels = 'auto' | 'simd' | 'scalar';
 
 export interface TimingOptions {
-  /** Time spent calling before measuring, so V8 optimizes the code (default 150). */
+  /**
+   * Time spent calling before measuring, so V8 optimizes the code (default 150, from 0 to 60000). Every call
+   * counted runs at least 2 ms, so that a clock coarsened to 100 µs still reads it.
+   */
   warmupMs?: number;
-  /** How many batches are timed; the median is reported (default 15). */
+  /** How many batches are timed; the median is reported (default 15, from 1 to 1000). */
   batches?: number;
-  /** About how long one batch runs (default 25). */
+  /** About how long one batch runs, in ms (default 25, above 0 and at most 60000). */
   batchMs?: number;
   /** Called after each batch. */
   onProgress?: (done: number, total: number) => void;
