@@ -100,11 +100,14 @@ describe('exercise 2', () => {
     await withPage(env, '#/ex2', {}, async ({ page }) => {
       const row0 = page.getByLabel('Row 0 magnitude', { exact: true });
       await row0.fill('abc');
-      assert.match(await page.locator('.field-message').first().innerText(), /Row 0: use a number from 0.000001 to 1000000|Row 0: use a number/);
+      const rangeMessage = 'Row 0: use a number from 0.000001 to 1000000, such as 0.01 or 10.';
+      assert.equal(await page.locator('.field-message').first().innerText(), rangeMessage);
       assert.equal(await page.locator('.mse-tensor').innerText(), NUMPY_EX2.mseTensor);
       assert.equal(await page.locator('.stale-note').isVisible(), true);
       await row0.fill('-1');
-      assert.match(await page.locator('.field-message').first().innerText(), /Row 0: use a number/);
+      assert.equal(await page.locator('.field-message').first().innerText(), rangeMessage);
+      await row0.fill('');
+      assert.equal(await page.locator('.field-message').first().innerText(), 'Give row 0 a magnitude (a number from 0.000001 to 1000000).');
       await row0.fill('0.5');
       assert.equal(await page.locator('.stale-note').isVisible(), false);
       await page.getByLabel('Bits', { exact: true }).fill('4');
