@@ -11,7 +11,7 @@ import { startServer } from '../../build-scripts/serve.mjs';
 const require = createRequire(import.meta.url);
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const screenshotDir = `${repoRoot}build/screenshots`;
-const CHROMIUM = process.env.QUANTLAB_CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM = process.env.QUANTLAB_CHROMIUM ?? '/usr/bin/chromium';
 
 // Without the background-networking flags Chromium keeps trying to reach Google's services.
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -99,6 +99,20 @@ export async function setCode(page, code, scope = page) {
   await page.keyboard.press('Control+A');
   await page.keyboard.press('Delete');
   await page.keyboard.insertText(code);
+}
+
+/**
+ * Clicks Check in `scope` (a page, frame or locator) and waits until the run is over; fails with the status line
+ * and the output when it never finishes. Returns the summary ("n of m checks pass").
+ */
+export async function runCheck(scope) {
+  await scope.getByRole('button', { name: 'Check', exact: true }).click();
+  const status = scope.locator('.run-status');
+  await status.filter({ hasText: /checks pass|syntax error/ }).waitFor({ timeout: 30000 })
+    .catch(async (e) => assert.fail(`Check did not finish; the status line says “${await status.innerText()}”, `
+      + `the output “${await scope.locator('.run-output').innerText().catch(() => '?')}” (${e.message})`));
+  console.log(`# check: ${await status.innerText()}`);
+  return scope.locator('.check-results .summary').innerText();
 }
 
 /** The editor's text (CodeMirror renders one .cm-line per line; lines out of view are not in the DOM). */

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { editorText, launch, screenshotDir, setCode, withPage } from './browser.mjs';
+import { editorText, launch, runCheck, screenshotDir, setCode, withPage } from './browser.mjs';
 
 let env;
 before(async () => { env = await launch(); });
@@ -17,17 +17,11 @@ const STARTER_FAILURE = {
   ex4: /quantizeModel returned null: return the int8 model, quantizeDynamic\(model, \{ perChannel \}\)\./,
 };
 
-async function check(page) {
-  await page.getByRole('button', { name: 'Check', exact: true }).click();
-  await page.waitForFunction(() => /checks pass|syntax error/.test(document.querySelector('.run-status')?.textContent ?? ''), null, { timeout: 15000 });
-  return page.locator('.check-results .summary').innerText();
-}
-
 for (const exercise of ['ex1', 'ex2', 'ex3', 'ex4']) {
   describe(`${exercise} learner mode`, () => {
     it('the starter fails Check with a helpful message; the revealed solution passes', async () => {
       await withPage(env, `#/${exercise}`, {}, async ({ page }) => {
-        const starterSummary = await check(page);
+        const starterSummary = await runCheck(page);
         assert.match(starterSummary, /^\d+ of \d+ checks pass$/);
         assert.match(await page.locator('.check-results').innerText(), STARTER_FAILURE[exercise]);
         assert.match(await page.locator('.status-badge').innerText(), /attempted/);
@@ -39,7 +33,7 @@ for (const exercise of ['ex1', 'ex2', 'ex3', 'ex4']) {
         await page.getByRole('button', { name: 'Yes, show the solution' }).click();
         assert.match(await page.locator('.solution-code').innerText(), /reference solution/);
         await page.getByRole('button', { name: 'Put the solution in the editor' }).click();
-        const summary = await check(page);
+        const summary = await runCheck(page);
         assert.match(summary, /^(\d+) of \1 checks pass — exercise passed!$/);
         assert.equal(await page.locator('.check-results li.fail').count(), 0);
         assert.equal(await page.locator('.status-badge').innerText(), 'passed');
@@ -114,7 +108,8 @@ describe('what the browser keeps', () => {
   it('keeps code and progress across a reload, and "Erase my data" removes them', async () => {
     await withPage(env, '#/ex1', {}, async ({ page }) => {
       await setCode(page, '// my own attempt\nconsole.log("hello");\n');
-      await page.waitForTimeout(700); // saved after a short pause in typing
+      // Saved after a short pause in typing.
+      await page.waitForFunction(() => /my own attempt/.test(localStorage.getItem('quantlab:code:ex1') ?? ''));
       await page.reload();
       await page.waitForSelector('.cm-content');
       assert.match(await editorText(page), /my own attempt/);

@@ -10,9 +10,12 @@ import { createQuantLab, repoRoot } from './load.mjs';
 
 const dumpTool = join(repoRoot, 'build/native/tests/cpp/quantlab_reference_dump');
 
+// Run once: both builds are compared against the same dump.
+let dump;
 function nativeResults() {
   if (!existsSync(dumpTool)) throw new Error(`${dumpTool} is missing: run ./build-scripts/build.sh native`);
-  return JSON.parse(execFileSync(dumpTool, { encoding: 'utf8', maxBuffer: 64 << 20 }));
+  dump ??= JSON.parse(execFileSync(dumpTool, { encoding: 'utf8', maxBuffer: 64 << 20 }));
+  return dump;
 }
 
 const same = (actual, expected, what) => assert.deepEqual(Array.from(actual), expected, what);
