@@ -21,17 +21,22 @@ std::string format_number(double value) {
   return buf;
 }
 
+bool is_whole_in(double value, double min, double max) {
+  return std::isfinite(value) && value == std::floor(value) && value >= min && value <= max;
+}
+
 void check_bits(int bits) { bits_from_number(bits); }
 
 int bits_from_number(double bits) {
-  if (std::isfinite(bits) && bits == std::floor(bits) && bits >= kMinBits && bits <= kMaxBits) {
-    return static_cast<int>(bits);
-  }
+  if (is_whole_in(bits, kMinBits, kMaxBits)) return static_cast<int>(bits);
   throw Error("bits must be an integer from " + std::to_string(kMinBits) + " to " + std::to_string(kMaxBits) +
               ", got " + format_number(bits));
 }
 
-void check_finite_values(Span<double> x, const char* what) {
+namespace {
+
+template <typename T>
+void check_finite(Span<T> x, const char* what) {
   if (x.empty()) throw Error(std::string(what) + " is empty: give at least one value");
   for (std::size_t i = 0; i < x.size(); ++i) {
     if (!std::isfinite(x[i])) {
@@ -40,6 +45,11 @@ void check_finite_values(Span<double> x, const char* what) {
     }
   }
 }
+
+}  // namespace
+
+void check_finite_values(Span<double> x, const char* what) { check_finite(x, what); }
+void check_finite_values(Span<float> x, const char* what) { check_finite(x, what); }
 
 void check_matrix_shape(std::size_t length, std::size_t rows, std::size_t cols, const char* what) {
   if (rows == 0 || cols == 0 || rows * cols != length || length / rows != cols) {
@@ -59,9 +69,7 @@ void check_same_length(std::size_t a, std::size_t b, const char* what_a, const c
 }
 
 std::size_t count_from_number(double value, const char* what, double min, double max) {
-  if (std::isfinite(value) && value == std::floor(value) && value >= min && value <= max) {
-    return static_cast<std::size_t>(value);
-  }
+  if (is_whole_in(value, min, max)) return static_cast<std::size_t>(value);
   throw Error(std::string(what) + " must be a whole number from " + format_number(min) + " to " + format_number(max) +
               ", got " + format_number(value));
 }

@@ -110,11 +110,7 @@ std::size_t check_model_input(const float* x, std::size_t length, std::size_t in
     throw Error("the input has " + std::to_string(length) + " values: give " + std::to_string(input_size) +
                 " per example (a multiple of " + std::to_string(input_size) + ")");
   }
-  for (std::size_t i = 0; i < length; ++i) {
-    if (!std::isfinite(x[i])) {
-      throw Error("input[" + std::to_string(i) + "] is " + format_number(x[i]) + ": every value must be a finite number");
-    }
-  }
+  check_finite_values(Span<float>(x, length), "input");
   return length / input_size;
 }
 

@@ -50,7 +50,7 @@ std::vector<double> NumpyRandom::randn(std::size_t n) {
 }
 
 std::uint32_t seed_from_number(double seed) {
-  if (!std::isfinite(seed) || seed != std::floor(seed) || seed < 0 || seed > 4294967295.0) {
+  if (!is_whole_in(seed, 0, 4294967295.0)) {
     throw Error("seed must be an integer from 0 to 4294967295 (as numpy.random.seed requires), got " +
                 format_number(seed));
   }

@@ -85,3 +85,24 @@ TEST_CASE("counts given as numbers must be whole and in range", "[errors]") {
   CHECK_THROWS_WITH(quantlab::count_from_number(0, "cols", 1, 10), "cols must be a whole number from 1 to 10, got 0");
   CHECK_THROWS_WITH(quantlab::count_from_number(kNaN, "n", 0, 10), "n must be a whole number from 0 to 10, got NaN");
 }
+
+TEST_CASE("is_whole_in: whole, finite and within both bounds", "[errors]") {
+  CHECK(quantlab::is_whole_in(1, 1, 10));
+  CHECK(quantlab::is_whole_in(10, 1, 10));
+  CHECK(quantlab::is_whole_in(-0.0, 0, 0));
+  CHECK_FALSE(quantlab::is_whole_in(0, 1, 10));
+  CHECK_FALSE(quantlab::is_whole_in(11, 1, 10));
+  CHECK_FALSE(quantlab::is_whole_in(2.5, 1, 10));
+  CHECK_FALSE(quantlab::is_whole_in(kNaN, 1, 10));
+  CHECK_FALSE(quantlab::is_whole_in(kInf, 1, kInf));
+}
+
+TEST_CASE("check_finite_values names the first bad float", "[errors]") {
+  const std::vector<float> ok = {1.0f, -2.0f};
+  const std::vector<float> bad = {1.0f, std::numeric_limits<float>::infinity()};
+  CHECK_NOTHROW(quantlab::check_finite_values(quantlab::Span<float>(ok), "input"));
+  CHECK_THROWS_WITH(quantlab::check_finite_values(quantlab::Span<float>(bad), "input"),
+                    "input[1] is Infinity: every value must be a finite number");
+  CHECK_THROWS_WITH(quantlab::check_finite_values(quantlab::Span<float>(), "input"),
+                    "input is empty: give at least one value");
+}

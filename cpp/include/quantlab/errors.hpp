@@ -27,6 +27,9 @@ void check_bits(int bits);
 int bits_from_number(double bits);
 // Non-empty and every value finite; `what` names the argument in the message.
 void check_finite_values(Span<double> x, const char* what);
+void check_finite_values(Span<float> x, const char* what);
+// True when `value` is a whole number in [min, max] (false for NaN and infinities).
+bool is_whole_in(double value, double min, double max);
 // rows * cols must equal the data length, and both must be positive.
 void check_matrix_shape(std::size_t length, std::size_t rows, std::size_t cols, const char* what);
 // Two arrays compared element by element must have the same length.

@@ -29,6 +29,11 @@ constexpr std::size_t kQs8MaxK = std::size_t{1} << 17;
 
 constexpr std::size_t round_up(std::size_t v, std::size_t multiple) { return (v + multiple - 1) / multiple * multiple; }
 constexpr std::size_t qs8_padded_k(std::size_t k) { return round_up(k, kQs8KTile); }
+// Where element (row j, column p) of a weight matrix lands in the blocked layout above, with `tile` values per
+// K-step (kQs8KTile or kF32KTile) and K padded to `padded_k`: the packers write there, the scalar kernels read.
+constexpr std::size_t packed_index(std::size_t j, std::size_t p, std::size_t padded_k, std::size_t tile) {
+  return (j / kNr) * kNr * padded_k + (p / tile) * kNr * tile + (j % kNr) * tile + p % tile;
+}
 
 // C[M x N] = A[M x K] . B^T with B packed by f32_pack_weights(b, N, K)
 using F32GemmFn = void (*)(std::size_t m, std::size_t n, std::size_t k, const float* a, const float* packed_b, float* c);

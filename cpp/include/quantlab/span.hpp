@@ -19,7 +19,6 @@ class Span {
   constexpr const T& operator[](std::size_t i) const { return data_[i]; }
   constexpr const T* begin() const { return data_; }
   constexpr const T* end() const { return data_ + size_; }
-  constexpr Span subspan(std::size_t offset, std::size_t count) const { return Span(data_ + offset, count); }
 
  private:
   const T* data_ = nullptr;

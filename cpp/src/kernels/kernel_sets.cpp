@@ -39,11 +39,6 @@ std::vector<const KernelSet*> all_kernel_sets() {
 
 namespace {
 
-// Element (row j, column p) of a blocked layout with `tile` values per step.
-std::size_t packed_index(std::size_t j, std::size_t p, std::size_t padded_k, std::size_t tile) {
-  return (j / kNr) * kNr * padded_k + (p / tile) * kNr * tile + (j % kNr) * tile + p % tile;
-}
-
 template <typename Out, typename In>
 std::vector<Out> pack_blocked(const In* w, std::size_t n, std::size_t k, std::size_t tile) {
   const std::size_t kp = round_up(k, tile);

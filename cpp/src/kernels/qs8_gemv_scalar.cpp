@@ -5,12 +5,8 @@ namespace quantlab::kernels {
 
 void qs8_gemv_scalar(std::size_t n, std::size_t kp, const std::int16_t* x, const std::int16_t* w, std::int32_t* y) {
   for (std::size_t j = 0; j < n; ++j) {
-    const std::int16_t* block = w + (j / kNr) * kNr * kp;
-    const std::size_t r = j % kNr;
     std::int32_t acc = 0;
-    for (std::size_t p = 0; p < kp; ++p) {
-      acc += std::int32_t{block[(p / kQs8KTile) * kNr * kQs8KTile + r * kQs8KTile + p % kQs8KTile]} * x[p];
-    }
+    for (std::size_t p = 0; p < kp; ++p) acc += std::int32_t{w[packed_index(j, p, kp, kQs8KTile)]} * x[p];
     y[j] = acc;
   }
 }
