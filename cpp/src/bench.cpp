@@ -1,6 +1,7 @@
 #include "quantlab/bench.hpp"
 
 #include <chrono>
+#include <map>
 
 #include "quantlab/errors.hpp"
 #include "quantlab/numpy_random.hpp"
@@ -43,35 +44,65 @@ double time_forward_us(const Mlp& model, const std::vector<float>& x, const kern
   return us;
 }
 
-double time_gemm_us(const std::string& dtype, std::size_t m, std::size_t n, std::size_t k,
-                    const kernels::KernelSet& ks, std::size_t iterations) {
+namespace {
+
+// The operands of time_gemm_us, generated and packed once per (dtype, shape): calibration and batches call it
+// many times, and regenerating 400,000 random values per call would make every call far slower than what it
+// times. The last shape of each dtype is kept (not thread-safe: benchmarks run on one thread).
+struct GemmOperands {
+  std::size_t m = 0, n = 0, k = 0;
+  std::vector<std::int16_t> qa, qb;  // int8: rows widened and padded, weights packed
+  std::vector<std::int32_t> qc;
+  std::vector<float> fa, fb, fc;     // fp32: rows, weights packed
+};
+
+GemmOperands& gemm_operands(const std::string& dtype, std::size_t m, std::size_t n, std::size_t k) {
+  static std::map<std::string, GemmOperands> cache;
+  const auto it = cache.find(dtype);
+  if (it != cache.end() && it->second.m == m && it->second.n == n && it->second.k == k) return it->second;
   NumpyRandom rng(1);
+  GemmOperands o;
+  o.m = m;
+  o.n = n;
+  o.k = k;
   if (dtype == "int8") {
     std::vector<std::int8_t> a(m * k), b(n * k);
     for (auto& v : a) v = static_cast<std::int8_t>(rng.rand() * 255 - 127);
     for (auto& v : b) v = static_cast<std::int8_t>(rng.rand() * 255 - 127);
-    const auto pa = kernels::qs8_pack_rows(a.data(), m, k);
-    const auto pb = kernels::qs8_pack_weights(b.data(), n, k);
-    std::vector<std::int32_t> c(m * n);
+    o.qa = kernels::qs8_pack_rows(a.data(), m, k);
+    o.qb = kernels::qs8_pack_weights(b.data(), n, k);
+    o.qc.resize(m * n);
+  } else if (dtype == "fp32") {
+    std::vector<float> b(n * k);
+    o.fa.resize(m * k);
+    for (auto& v : o.fa) v = static_cast<float>(rng.randn());
+    for (auto& v : b) v = static_cast<float>(rng.randn());
+    o.fb = kernels::f32_pack_weights(b.data(), n, k);
+    o.fc.resize(m * n);
+  } else {
+    throw Error("dtype must be 'int8' or 'fp32', got '" + dtype + "'");
+  }
+  return cache[dtype] = std::move(o);
+}
+
+}  // namespace
+
+double time_gemm_us(const std::string& dtype, std::size_t m, std::size_t n, std::size_t k,
+                    const kernels::KernelSet& ks, std::size_t iterations) {
+  GemmOperands& o = gemm_operands(dtype, m, n, k);
+  if (dtype == "int8") {
     const std::size_t kp = kernels::qs8_padded_k(k);
     const double us = time_us([&] {
-      for (std::size_t i = 0; i < iterations; ++i) ks.qs8_gemm(m, n, kp, pa.data(), pb.data(), c.data());
+      for (std::size_t i = 0; i < iterations; ++i) ks.qs8_gemm(m, n, kp, o.qa.data(), o.qb.data(), o.qc.data());
     });
-    g_int_sink = c[0];
+    g_int_sink = o.qc[0];
     return us;
   }
-  if (dtype == "fp32") {
-    std::vector<float> a(m * k), b(n * k), c(m * n);
-    for (auto& v : a) v = static_cast<float>(rng.randn());
-    for (auto& v : b) v = static_cast<float>(rng.randn());
-    const auto pb = kernels::f32_pack_weights(b.data(), n, k);
-    const double us = time_us([&] {
-      for (std::size_t i = 0; i < iterations; ++i) ks.f32_gemm(m, n, k, a.data(), pb.data(), c.data());
-    });
-    g_float_sink = c[0];
-    return us;
-  }
-  throw Error("dtype must be 'int8' or 'fp32', got '" + dtype + "'");
+  const double us = time_us([&] {
+    for (std::size_t i = 0; i < iterations; ++i) ks.f32_gemm(m, n, k, o.fa.data(), o.fb.data(), o.fc.data());
+  });
+  g_float_sink = o.fc[0];
+  return us;
 }
 
 double time_dot_peak_us(const kernels::KernelSet& ks, std::size_t iterations) {
