@@ -19,15 +19,14 @@ build_preset() {
 }
 
 prepare_emscripten() {
-  # Debian's Emscripten cache is read-only: work on a copy (EM_CACHE, set by the wasm preset).
+  # Debian's Emscripten cache is read-only: work on a copy (EM_CACHE, set by the wasm preset, as is NODE_PATH:
+  # emcc at -O1 and above needs acorn, which Debian ships under /usr/share/nodejs).
   if [ ! -f build/em-cache/sysroot_install.stamp ]; then
     say "copying Debian's Emscripten cache to build/em-cache"
     rm -rf build/em-cache
     cp -r /usr/share/emscripten/cache build/em-cache
     chmod -R u+w build/em-cache
   fi
-  # emcc at -O1 and above needs acorn, which Debian ships under /usr/share/nodejs.
-  export NODE_PATH=/usr/share/nodejs
 }
 
 build_site() {
