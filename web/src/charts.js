@@ -140,9 +140,12 @@ export function chartFigure({ title, className = '' }) {
     summary);
   let chart = null;
   let build = null;
+  let palette = null; // resolved once the figure is on the page; again after a theme change
 
   const draw = () => {
-    const config = build(colors(figure));
+    const c = palette ?? colors(figure);
+    if (figure.isConnected) palette = c;
+    const config = build(c);
     if (chart && chart.config.type === config.type) {
       chart.data = config.data;
       chart.options = config.options;
@@ -152,7 +155,10 @@ export function chartFigure({ title, className = '' }) {
       chart = new Chart(canvas, config);
     }
   };
-  const off = onThemeChange(() => build && draw());
+  const off = onThemeChange(() => {
+    palette = null;
+    if (build) draw();
+  });
 
   return {
     figure,

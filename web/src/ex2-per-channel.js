@@ -3,13 +3,12 @@
 // both schemes, and per row the MSE (log chart), the SQNR and how many levels each row actually uses.
 import { baseOptions, chartFigure, logAxis } from './charts.js';
 import { fieldMessage, h, fill, slider, table, uid } from './dom.js';
-import tasks from './ex2-tasks.js';
+import tasks, { notebookMatrix } from './ex2-tasks.js';
 import { dB, exact, short, sig, times } from './format.js';
 import { CHANNEL_SCALE_RANGE, createViewState, NOTEBOOK_CHANNEL_SCALES, parseNumber, STATE } from './state.js';
 
 const ROWS = 4;
 const COLS = 64;
-const SEED = 42;
 
 const lesson = {
   idea: [
@@ -42,19 +41,13 @@ const lesson = {
   },
 };
 
-function weightsFor(lab, magnitudes) {
-  const w = lab.randn(SEED, ROWS * COLS);
-  magnitudes.forEach((m, r) => { for (let c = 0; c < COLS; c++) w[r * COLS + c] *= m; });
-  return w;
-}
-
 function distinctPerRow(q) {
   return Array.from({ length: ROWS }, (_, r) => new Set(q.subarray(r * COLS, (r + 1) * COLS)).size);
 }
 
 /** Everything the page shows, from the core. */
 export function compare(lab, magnitudes, bits) {
-  const w = weightsFor(lab, magnitudes);
+  const w = notebookMatrix(lab, magnitudes, COLS);
   const t = lab.symmetricQuantize(w, bits);
   const tRec = lab.symmetricDequantize(t.q, t.scale);
   const c = lab.perChannelQuantize(w, ROWS, COLS, bits);

@@ -128,7 +128,11 @@ const hints = [
 
 // ---- checks ----
 
-function notebookMatrix(lab, magnitudes = [0.01, 0.1, 1, 10], cols = 64) {
+/**
+ * The notebook's matrix: np.random.seed(42); np.random.randn(rows, cols), row r multiplied by magnitudes[r]
+ * (the page uses it too, with the learner's magnitudes).
+ */
+export function notebookMatrix(lab, magnitudes = [0.01, 0.1, 1, 10], cols = 64) {
   const w = lab.randn(42, magnitudes.length * cols);
   magnitudes.forEach((m, r) => { for (let c = 0; c < cols; c++) w[r * cols + c] *= m; });
   return w;

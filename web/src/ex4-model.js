@@ -213,21 +213,7 @@ function mountLab(root, { lab, params, setParams, started = () => {} }) {
     schemeRadios.forEach((r) => { r.input.checked = r.s === state.scheme; });
     const { fp32, int8 } = models.get(state.seed, state.scheme);
 
-    const scaleBytes = state.scheme === 'channel' ? 4 * (256 + 10) : 4 * 2;
-    sizeFigure.update((c) => sizeChart(c, fp32.sizeBytes, int8.sizeBytes),
-      `The float32 file has ${bytes(fp32.sizeBytes)}, the int8 file ${bytes(int8.sizeBytes)}: ${(fp32.sizeBytes / int8.sizeBytes).toFixed(2)}× smaller. ` +
-      `The weights shrink from ${bytes(4 * 203264)} to ${bytes(203264)}; the biases (${bytes(4 * 266)}) stay float32, and the int8 file adds ${bytes(scaleBytes)} of scales.`);
-    fill(sizeTable, table({
-      caption: 'What each model file holds (docs/model-format.md)',
-      columns: ['', 'float32', 'int8'],
-      rows: [
-        ['weights (203,264)', bytes(4 * 203264), bytes(203264)],
-        ['biases (266, float32)', bytes(4 * 266), bytes(4 * 266)],
-        [`scales (${SCHEME_LABELS[state.scheme]})`, '—', bytes(scaleBytes)],
-        ['header, layer shapes, checksum', bytes(52), bytes(52)],
-        ['file', h('strong', { class: 'size-fp32', text: bytes(fp32.sizeBytes) }), h('strong', { class: 'size-int8', text: bytes(int8.sizeBytes) })],
-      ],
-    }));
+    if (sized !== int8) showSizes(fp32, int8, state.scheme);
 
     const x = Float32Array.from(lab.randn(INPUT_SEED + state.input, 784));
     const a = fp32.forward(x);
@@ -237,6 +223,27 @@ function mountLab(root, { lab, params, setParams, started = () => {} }) {
       `Input ${state.input}: float32 picks class ${argmax(a)}, int8 picks class ${argmax(b)}; the outputs differ by at most ${sig(diff, 3)} ` +
       `(the outputs themselves range from ${sig(Math.min(...a), 3)} to ${sig(Math.max(...a), 3)}).`);
     showAgreement(fp32, int8);
+  }
+
+  // The sizes depend on the models only: drawn again when the seed or the scheme changes, not on every slider move.
+  let sized = null;
+  function showSizes(fp32, int8, scheme) {
+    sized = int8;
+    const scaleBytes = scheme === 'channel' ? 4 * (256 + 10) : 4 * 2;
+    sizeFigure.update((c) => sizeChart(c, fp32.sizeBytes, int8.sizeBytes),
+      `The float32 file has ${bytes(fp32.sizeBytes)}, the int8 file ${bytes(int8.sizeBytes)}: ${(fp32.sizeBytes / int8.sizeBytes).toFixed(2)}× smaller. ` +
+      `The weights shrink from ${bytes(4 * 203264)} to ${bytes(203264)}; the biases (${bytes(4 * 266)}) stay float32, and the int8 file adds ${bytes(scaleBytes)} of scales.`);
+    fill(sizeTable, table({
+      caption: 'What each model file holds (docs/model-format.md)',
+      columns: ['', 'float32', 'int8'],
+      rows: [
+        ['weights (203,264)', bytes(4 * 203264), bytes(203264)],
+        ['biases (266, float32)', bytes(4 * 266), bytes(4 * 266)],
+        [`scales (${SCHEME_LABELS[scheme]})`, '—', bytes(scaleBytes)],
+        ['header, layer shapes, checksum', bytes(52), bytes(52)],
+        ['file', h('strong', { class: 'size-fp32', text: bytes(fp32.sizeBytes) }), h('strong', { class: 'size-int8', text: bytes(int8.sizeBytes) })],
+      ],
+    }));
   }
 
   // The agreement over 100 inputs depends on the models only: computed once per pair, not on every slider move.

@@ -174,7 +174,7 @@ export function mountLearner(parent, { exercise, task, codeKey = exercise, onPro
   parent.append(
     h('p', { id: editorHelpId, class: 'hint' },
       'Write JavaScript in the editor. Run shows what it prints; Check tests your functions. Your code runs in a ',
-      'separate worker, is stopped after 2 s, and is saved in this browser as you type. In the editor, Tab indents; ',
+      `separate worker, is stopped after ${TIME_LIMIT_MS / 1000} s, and is saved in this browser as you type. In the editor, Tab indents; `,
       'press Esc and then Tab to move on.'),
     editorHost,
     h('div', { class: 'button-row' }, runButton, checkButton, hintButton, solutionButton, resetButton),

@@ -6,13 +6,6 @@ import { getTheme, setTheme } from './store.js';
 const listeners = new Set();
 const media = globalThis.matchMedia?.('(prefers-color-scheme: dark)');
 
-/** 'light' or 'dark': what is on screen now. */
-export function effectiveTheme() {
-  const chosen = document.documentElement.dataset.theme;
-  if (chosen === 'light' || chosen === 'dark') return chosen;
-  return media?.matches ? 'dark' : 'light';
-}
-
 /** Tells every chart that the colors on screen may have changed (they redraw). */
 export function themeChanged() {
   listeners.forEach((fn) => fn());
