@@ -85,21 +85,16 @@ async function openOrt(lab) {
 }
 
 async function chromiumBench() {
-  let chromium;
+  let browserTools;
   try {
-    ({ chromium } = await import('playwright-core'));
-  } catch {
-    return notes.push('chromium: playwright-core is not installed (npm ci), skipped');
+    browserTools = await import('../browser/browser.mjs'); // the browser tests' Chromium and server
+  } catch (e) {
+    return notes.push(`chromium: the browser tests' tools did not load (${e.message}; npm ci installs playwright-core), skipped`);
   }
-  if (!existsSync('/usr/bin/chromium')) return notes.push('chromium: /usr/bin/chromium is missing (apt install chromium), skipped');
+  const { CHROMIUM, launch } = browserTools;
+  if (!existsSync(CHROMIUM)) return notes.push(`chromium: ${CHROMIUM} is missing (apt install chromium), skipped`);
   say('headless Chromium (the lab\'s timing worker)...');
-  const { startServer } = await import(pathToFileURL(join(root, 'build-scripts/serve.mjs')).href);
-  const { server, url } = await startServer({ root: dist, port: 0 });
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const { url, browser, close } = await launch();
   try {
     const page = await browser.newPage();
     await page.goto(url);
@@ -120,8 +115,7 @@ async function chromiumBench() {
       return measureGemmAndPeak(await createQuantLab());
     }), 'chromium'));
   } finally {
-    await browser.close();
-    server.close();
+    await close();
   }
 }
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it, before } from 'node:test';
 
-import { createQuantLab, wasmSimdSupported, SIMD_PROBE } from './load.mjs';
+import { createQuantLab, wasmSimdSupported, SIMD_PROBE, throwsWith } from './load.mjs';
 
 const WEIGHTS = [0.247, -0.103, 0.089, -0.156, 0.312, -0.278];
 
@@ -83,7 +83,6 @@ for (const simd of [true, false]) {
     });
 
     it('bad input throws an Error with the core\'s message', () => {
-      const throwsWith = (fn, message) => assert.throws(fn, (e) => e instanceof Error && e.message === message);
       throwsWith(() => lab.symmetricQuantize(WEIGHTS, 17), 'bits must be an integer from 2 to 16, got 17');
       throwsWith(() => lab.symmetricQuantize(WEIGHTS, 4.5), 'bits must be an integer from 2 to 16, got 4.5');
       throwsWith(() => lab.symmetricQuantize([1, NaN]), 'x[1] is NaN: every value must be a finite number');

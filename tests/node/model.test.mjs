@@ -3,13 +3,10 @@
 import assert from 'node:assert/strict';
 import { describe, it, before } from 'node:test';
 
-import { createQuantLab } from './load.mjs';
+import { createQuantLab, throwsWith } from './load.mjs';
 
 const FP32_BYTES = 814172;  // docs/model-format.md: 16 + 2 * 16 + 4 * (784*256 + 256 + 256*10 + 10) + 4
 const INT8_BYTES = 204388;  // 16 + 2 * 16 + 2 * 4 + 784*256 + 256*10 + 4 * (256 + 10) + 4
-
-const throwsWith = (fn, message) =>
-  assert.throws(fn, (e) => e instanceof Error && (message instanceof RegExp ? message.test(e.message) : e.message === message));
 
 for (const simd of [true, false]) {
   describe(`model API, ${simd ? 'SIMD' : 'scalar'} build`, () => {
