@@ -16,8 +16,8 @@
 // without `parent`, no message is accepted; anything else is ignored.
 import './style.css';
 import { mountEmbed, readOptions } from './embed.js';
+import { MAX_HASH_LENGTH } from './state.js';
 
-const MAX_HASH_LENGTH = 4000;
 const root = document.getElementById('widget');
 const framed = window.parent !== window;
 

@@ -6,7 +6,7 @@
 // that the page can say which part of a link it could not use. Values are parsed, never evaluated, and the page
 // shows them with textContent only.
 
-const MAX_HASH_LENGTH = 4000;
+export const MAX_HASH_LENGTH = 4000;
 const MAX_LIST_LENGTH = 256;
 
 /** An integer in [min, max]. */
