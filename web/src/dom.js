@@ -60,6 +60,26 @@ export function slider({ label, min, max, step = 1, value, hint, onInput }) {
 }
 
 /**
+ * A fieldset of radio buttons, one per value of `labels` ({value: label}); onChange(value) when the learner picks
+ * one. Returns {field, set(value)}: set() checks a value without calling onChange.
+ */
+export function radioGroup({ legend, labels, onChange }) {
+  const name = uid('radio');
+  const radios = Object.entries(labels).map(([value, label]) => {
+    const id = uid('radio');
+    const input = h('input', { type: 'radio', name, id, value });
+    input.addEventListener('change', () => { if (input.checked) onChange(value); });
+    return { value, input, field: h('div', { class: 'radio' }, input, h('label', { for: id, text: label })) };
+  });
+  return {
+    field: h('fieldset', { class: 'radio-group' }, h('legend', { text: legend }), radios.map((r) => r.field)),
+    set(value) {
+      radios.forEach((r) => { r.input.checked = r.value === value; });
+    },
+  };
+}
+
+/**
  * A message area tied to a control (aria-describedby), for bad input: role=status so screen readers hear it.
  * Returns {el, set(text), clear()}.
  */

@@ -2,7 +2,7 @@
 // Gaussian with outliers. A log chart of the MSE per bit width with every point labelled and a reference line of
 // 4× (6.02 dB) per bit, and a table of the reduction factors.
 import { baseOptions, chartFigure, logAxis } from './charts.js';
-import { h, fill, slider, table, uid } from './dom.js';
+import { fill, h, radioGroup, slider, table } from './dom.js';
 import tasks from './ex3-tasks.js';
 import { dB, exact, fixed, sig } from './format.js';
 import { createViewState, DISTRIBUTIONS, STATE } from './state.js';
@@ -94,12 +94,10 @@ function summary({ sweep, baseline, dist }) {
 
 function mountLab(root, { lab, params, setParams }) {
   const view = createViewState({ dist: params.dist, hi: params.hi }, { setParams, render: () => render() });
-  const name = uid('dist');
-  const radios = DISTRIBUTIONS.map((d) => {
-    const id = uid('dist');
-    const input = h('input', { type: 'radio', name, id, value: d });
-    input.addEventListener('change', () => { if (input.checked) view.set({ dist: d }); });
-    return { d, input, field: h('div', { class: 'radio' }, input, h('label', { for: id, text: DISTRIBUTION_LABELS[d] })) };
+  const radios = radioGroup({
+    legend: 'Weights (1000 values, NumPy seed 42)',
+    labels: Object.fromEntries(DISTRIBUTIONS.map((d) => [d, DISTRIBUTION_LABELS[d]])),
+    onChange: (dist) => view.set({ dist }),
   });
   const hi = slider({ label: 'Highest bit width', min: 4, max: 16, value: params.hi, hint: 'the notebook stops at 8', onInput: (v) => view.set({ hi: v }) });
 
@@ -107,7 +105,7 @@ function mountLab(root, { lab, params, setParams }) {
   const tableHost = h('div', { class: 'table-host' });
   root.append(
     h('div', { class: 'controls' },
-      h('fieldset', { class: 'radio-group' }, h('legend', { text: 'Weights (1000 values, NumPy seed 42)' }), radios.map((r) => r.field)),
+      radios.field,
       hi.field),
     figure.figure, tableHost);
 
@@ -115,7 +113,7 @@ function mountLab(root, { lab, params, setParams }) {
     const state = view.get();
     const sweep = lab.errorVsBits(weights(lab, state.dist), MIN_BITS, state.hi);
     const baseline = state.dist === 'gaussian' ? null : lab.errorVsBits(weights(lab, 'gaussian'), MIN_BITS, state.hi);
-    radios.forEach((r) => { r.input.checked = r.d === state.dist; });
+    radios.set(state.dist);
     const info = { sweep, baseline, dist: state.dist };
     figure.update((c) => chartConfig(c, info), summary(info));
     const factors = factorsOf(sweep);

@@ -5,7 +5,7 @@
 import { baseOptions, chartFigure, logAxis } from './charts.js';
 import { loadTimings, timingWorkerUrl } from './core.js';
 import { startModuleWorker } from './module-worker.js';
-import { fieldMessage, fill, h, slider, table, uid } from './dom.js';
+import { fieldMessage, fill, h, radioGroup, slider, table, uid } from './dom.js';
 import tasks from './ex4-tasks.js';
 import { sig, times } from './format.js';
 import { createViewState, parseNumber, SCHEMES, STATE } from './state.js';
@@ -172,12 +172,10 @@ function mountLab(root, { lab, params, setParams, started = () => {} }) {
     seedMessage.clear();
     view.set({ seed: v });
   });
-  const schemeName = uid('scheme');
-  const schemeRadios = SCHEMES.map((s) => {
-    const id = uid('scheme');
-    const input = h('input', { type: 'radio', name: schemeName, id, value: s });
-    input.addEventListener('change', () => { if (input.checked) view.set({ scheme: s }); });
-    return { s, input, field: h('div', { class: 'radio' }, input, h('label', { for: id, text: SCHEME_LABELS[s] })) };
+  const schemeRadios = radioGroup({
+    legend: 'int8 weights',
+    labels: Object.fromEntries(SCHEMES.map((s) => [s, SCHEME_LABELS[s]])),
+    onChange: (scheme) => view.set({ scheme }),
   });
   const inputSlider = slider({ label: 'Input shown', min: 0, max: 99, value: params.input, hint: 'input k: seed 1000 + k', onInput: (v) => view.set({ input: v }) });
 
@@ -198,7 +196,7 @@ function mountLab(root, { lab, params, setParams, started = () => {} }) {
   root.append(
     h('fieldset', { class: 'controls' }, h('legend', { text: 'The network' }),
       h('div', { class: 'field' }, h('label', { for: seedId, text: 'Seed' }), seedInput, seedMessage.el),
-      h('fieldset', { class: 'radio-group' }, h('legend', { text: 'int8 weights' }), schemeRadios.map((r) => r.field)),
+      schemeRadios.field,
       inputSlider.field),
     h('h3', { text: 'Size' }), sizeFigure.figure, sizeTable,
     h('h3', { text: 'Agreement' }), agreementNumbers, outputsFigure.figure,
@@ -210,7 +208,7 @@ function mountLab(root, { lab, params, setParams, started = () => {} }) {
 
   function render() {
     const state = view.get();
-    schemeRadios.forEach((r) => { r.input.checked = r.s === state.scheme; });
+    schemeRadios.set(state.scheme);
     const { fp32, int8 } = models.get(state.seed, state.scheme);
 
     if (sized !== int8) showSizes(fp32, int8, state.scheme);
