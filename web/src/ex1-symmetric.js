@@ -5,7 +5,7 @@ import { baseOptions, chartFigure } from './charts.js';
 import { fieldMessage, h, fill, slider, table, uid } from './dom.js';
 import tasks from './ex1-tasks.js';
 import { exact, fixed, num, sig } from './format.js';
-import { createViewState, NOTEBOOK_WEIGHTS, parseNumber, STATE } from './state.js';
+import { createViewState, NOTEBOOK_WEIGHTS, parseNumber } from './state.js';
 
 const MAX_WEIGHTS = 64;
 
@@ -163,11 +163,8 @@ function mountLab(root, { lab, params, setParams }) {
   };
 }
 
+// The exercise's number, title and hash parameters are in exercises.js and state.js.
 export default {
-  id: 'ex1',
-  number: 1,
-  title: 'Symmetric quantization',
-  params: STATE.ex1,
   lesson,
   tasks,
   mountLab,

@@ -5,7 +5,7 @@ import { baseOptions, chartFigure, logAxis } from './charts.js';
 import { fieldMessage, h, fill, slider, table, uid } from './dom.js';
 import tasks, { notebookMatrix } from './ex2-tasks.js';
 import { dB, exact, short, sig, times } from './format.js';
-import { CHANNEL_SCALE_RANGE, createViewState, NOTEBOOK_CHANNEL_SCALES, parseNumber, STATE } from './state.js';
+import { CHANNEL_SCALE_RANGE, createViewState, NOTEBOOK_CHANNEL_SCALES, parseNumber } from './state.js';
 
 const ROWS = 4;
 const COLS = 64;
@@ -208,11 +208,8 @@ function mountLab(root, { lab, params, setParams }) {
   };
 }
 
+// The exercise's number, title and hash parameters are in exercises.js and state.js.
 export default {
-  id: 'ex2',
-  number: 2,
-  title: 'Per-tensor vs per-channel',
-  params: STATE.ex2,
   lesson,
   tasks,
   mountLab,

@@ -5,7 +5,7 @@ import { baseOptions, chartFigure, logAxis } from './charts.js';
 import { fill, h, radioGroup, slider, table } from './dom.js';
 import tasks from './ex3-tasks.js';
 import { dB, exact, fixed, sig } from './format.js';
-import { createViewState, DISTRIBUTIONS, STATE } from './state.js';
+import { createViewState, DISTRIBUTIONS } from './state.js';
 
 const N = 1000;
 const SEED = 42;
@@ -134,11 +134,8 @@ function mountLab(root, { lab, params, setParams }) {
   };
 }
 
+// The exercise's number, title and hash parameters are in exercises.js and state.js.
 export default {
-  id: 'ex3',
-  number: 3,
-  title: 'Error vs bit width',
-  params: STATE.ex3,
   lesson,
   tasks,
   mountLab,

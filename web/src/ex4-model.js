@@ -8,7 +8,7 @@ import { startModuleWorker } from './module-worker.js';
 import { fieldMessage, fill, h, radioGroup, slider, table, uid } from './dom.js';
 import tasks from './ex4-tasks.js';
 import { sig, times } from './format.js';
-import { createViewState, parseNumber, SCHEMES, STATE } from './state.js';
+import { createViewState, parseNumber, SCHEMES } from './state.js';
 
 const AGREEMENT_INPUTS = 100;
 const INPUT_SEED = 1000; // input k is np.random.seed(1000 + k); np.random.randn(784), as forward-timings.js uses
@@ -358,11 +358,8 @@ function mountLab(root, { lab, params, setParams, started = () => {} }) {
   };
 }
 
+// The exercise's number, title and hash parameters are in exercises.js and state.js.
 export default {
-  id: 'ex4',
-  number: 4,
-  title: 'Quantize a small network to int8',
-  params: STATE.ex4,
   lesson,
   tasks,
   mountLab,

@@ -36,7 +36,7 @@ export async function mountExercise(root, id, { lab, params, setParams = () => {
   if (!entry) throw new Error(`no exercise "${String(id).slice(0, 20)}"`);
   const def = (await entry.load()).default;
   const { badge, off } = statusBadge(id);
-  const heading = h('h1', { tabindex: '-1' }, `Exercise ${def.number} · ${def.title}`);
+  const heading = h('h1', { tabindex: '-1' }, `Exercise ${entry.number} · ${entry.title}`);
   const labHost = h('div', { class: 'lab' });
   const learnerHost = h('div', { class: 'learner' });
   const { idea, why, formula, note } = def.lesson;
@@ -59,7 +59,7 @@ export async function mountExercise(root, id, { lab, params, setParams = () => {
     if (type !== 'checked' && said.has(type)) return;
     if (type !== 'started') progress('started');
     said.add(type);
-    onProgress(type, { exercise: def.number, ...detail });
+    onProgress(type, { exercise: entry.number, ...detail });
   };
 
   const labView = def.mountLab?.(labHost, {
@@ -84,7 +84,7 @@ export async function mountExercise(root, id, { lab, params, setParams = () => {
 
   return {
     heading,
-    title: `Exercise ${def.number}: ${def.title}`,
+    title: `Exercise ${entry.number}: ${entry.title}`,
     learnerReady,
     update: (next) => labView?.update(next),
     destroy() {
