@@ -5,9 +5,9 @@ import { baseOptions, chartFigure } from './charts.js';
 import { fieldMessage, h, fill, slider, table, uid } from './dom.js';
 import tasks from './ex1-tasks.js';
 import { exact, fixed, num, sig } from './format.js';
-import { createViewState, NOTEBOOK_WEIGHTS, parseNumber } from './state.js';
+import { createViewState, NOTEBOOK_WEIGHTS, parseNumber, STATE } from './state.js';
 
-const MAX_WEIGHTS = 64;
+const MAX_WEIGHTS = STATE.ex1.w.maxLength;
 
 const lesson = {
   idea: [
@@ -96,7 +96,8 @@ function mountLab(root, { lab, params, setParams }) {
   const weightsInput = h('textarea', { id: weightsId, rows: 2, spellcheck: 'false', autocomplete: 'off', class: 'weights' });
   weightsInput.value = params.w.join(', ');
   const weightsMessage = fieldMessage(weightsInput);
-  const bits = slider({ label: 'Bits', min: 2, max: 16, value: params.bits, hint: '2 to 16', onInput: (v) => view.set({ bits: v }) });
+  const { min, max } = STATE.ex1.bits;
+  const bits = slider({ label: 'Bits', min, max, value: params.bits, hint: `${min} to ${max}`, onInput: (v) => view.set({ bits: v }) });
   const restore = h('button', { type: 'button', on: { click: () => {
     weightsInput.value = NOTEBOOK_WEIGHTS.join(', ');
     onWeights();

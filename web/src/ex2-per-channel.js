@@ -5,7 +5,7 @@ import { baseOptions, chartFigure, logAxis } from './charts.js';
 import { fieldMessage, h, fill, slider, table, uid } from './dom.js';
 import tasks, { notebookMatrix } from './ex2-tasks.js';
 import { dB, exact, short, sig, times } from './format.js';
-import { CHANNEL_SCALE_RANGE, createViewState, NOTEBOOK_CHANNEL_SCALES, parseNumber } from './state.js';
+import { CHANNEL_SCALE_RANGE, createViewState, NOTEBOOK_CHANNEL_SCALES, parseNumber, STATE } from './state.js';
 
 const ROWS = 4;
 const COLS = 64;
@@ -131,7 +131,8 @@ function mountLab(root, { lab, params, setParams }) {
     input.addEventListener('input', onScales);
     return { input, message, field };
   });
-  const bits = slider({ label: 'Bits', min: 2, max: 16, value: params.bits, hint: '2 to 16', onInput: (v) => view.set({ bits: v }) });
+  const { min, max } = STATE.ex2.bits;
+  const bits = slider({ label: 'Bits', min, max, value: params.bits, hint: `${min} to ${max}`, onInput: (v) => view.set({ bits: v }) });
   const restore = h('button', { type: 'button', on: { click: () => {
     scaleInputs.forEach(({ input }, r) => { input.value = String(NOTEBOOK_CHANNEL_SCALES[r]); });
     onScales();

@@ -5,7 +5,7 @@ import { baseOptions, chartFigure, logAxis } from './charts.js';
 import { fill, h, radioGroup, slider, table } from './dom.js';
 import tasks from './ex3-tasks.js';
 import { dB, exact, fixed, sig } from './format.js';
-import { createViewState, DISTRIBUTIONS } from './state.js';
+import { createViewState, DISTRIBUTIONS, STATE } from './state.js';
 
 const N = 1000;
 const SEED = 42;
@@ -99,7 +99,7 @@ function mountLab(root, { lab, params, setParams }) {
     labels: Object.fromEntries(DISTRIBUTIONS.map((d) => [d, DISTRIBUTION_LABELS[d]])),
     onChange: (dist) => view.set({ dist }),
   });
-  const hi = slider({ label: 'Highest bit width', min: 4, max: 16, value: params.hi, hint: 'the notebook stops at 8', onInput: (v) => view.set({ hi: v }) });
+  const hi = slider({ label: 'Highest bit width', min: STATE.ex3.hi.min, max: STATE.ex3.hi.max, value: params.hi, hint: 'the notebook stops at 8', onInput: (v) => view.set({ hi: v }) });
 
   const figure = chartFigure({ title: 'MSE against bit width' });
   const tableHost = h('div', { class: 'table-host' });

@@ -8,7 +8,7 @@ import { startModuleWorker } from './module-worker.js';
 import { fieldMessage, fill, h, radioGroup, slider, table, uid } from './dom.js';
 import tasks from './ex4-tasks.js';
 import { sig, times } from './format.js';
-import { createViewState, parseNumber, SCHEMES } from './state.js';
+import { createViewState, parseNumber, SCHEMES, STATE } from './state.js';
 
 const AGREEMENT_INPUTS = 100;
 const INPUT_SEED = 1000; // input k is np.random.seed(1000 + k); np.random.randn(784), as forward-timings.js uses
@@ -165,8 +165,9 @@ function mountLab(root, { lab, params, setParams, started = () => {} }) {
   const seedMessage = fieldMessage(seedInput);
   seedInput.addEventListener('input', () => {
     const v = parseNumber(seedInput.value);
-    if (v === undefined || !Number.isInteger(v) || v < 0 || v > 99999) {
-      seedMessage.set('The seed is a whole number from 0 to 99999.');
+    const { min, max } = STATE.ex4.seed;
+    if (v === undefined || !Number.isInteger(v) || v < min || v > max) {
+      seedMessage.set(`The seed is a whole number from ${min} to ${max}.`);
       return;
     }
     seedMessage.clear();
@@ -177,7 +178,7 @@ function mountLab(root, { lab, params, setParams, started = () => {} }) {
     labels: Object.fromEntries(SCHEMES.map((s) => [s, SCHEME_LABELS[s]])),
     onChange: (scheme) => view.set({ scheme }),
   });
-  const inputSlider = slider({ label: 'Input shown', min: 0, max: 99, value: params.input, hint: 'input k: seed 1000 + k', onInput: (v) => view.set({ input: v }) });
+  const inputSlider = slider({ label: 'Input shown', min: STATE.ex4.input.min, max: STATE.ex4.input.max, value: params.input, hint: 'input k: seed 1000 + k', onInput: (v) => view.set({ input: v }) });
 
   // ---- results ----
   const sizeFigure = chartFigure({ title: 'Model file size' });

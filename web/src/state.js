@@ -9,9 +9,11 @@
 export const MAX_HASH_LENGTH = 4000;
 const MAX_LIST_LENGTH = 256;
 
-/** An integer in [min, max]. */
+/** An integer in [min, max] (the controls read min and max from here). */
 export const int = (min, max, def) => ({
   def,
+  min,
+  max,
   parse(text) {
     if (!/^-?\d{1,6}$/.test(text)) return undefined;
     const v = Number(text);
@@ -40,6 +42,7 @@ export function parseNumber(text, limit = 1e9) {
 /** A comma-separated list of finite numbers, length in [minLength, maxLength], each passing `accept`. */
 export const numberList = ({ minLength = 1, maxLength = MAX_LIST_LENGTH, accept = () => true, def }) => ({
   def,
+  maxLength,
   parse(text) {
     const parts = text.split(',');
     if (parts.length < minLength || parts.length > maxLength) return undefined;
