@@ -56,6 +56,29 @@ describe('exercise 1', () => {
     });
   });
 
+  it('keeps drawing when the browser refuses to update the link (Safari’s limit), and the link catches up', async () => {
+    // Safari throws a SecurityError after 100 history.replaceState calls in 10 s; here every call throws while
+    // window.refuseLinks is set.
+    const init = () => {
+      const replace = history.replaceState.bind(history);
+      history.replaceState = (...args) => {
+        if (window.refuseLinks) throw new DOMException('Attempt to use history.replaceState() more than 100 times', 'SecurityError');
+        return replace(...args);
+      };
+    };
+    await withPage(env, '#/ex1', { init }, async ({ page }) => {
+      await page.evaluate(() => { window.refuseLinks = true; });
+      const slider = page.getByLabel('Bits', { exact: true });
+      await slider.focus();
+      await page.keyboard.press('Home');
+      await page.keyboard.press('ArrowRight'); // 3 bits
+      assert.equal(await page.locator('.qmax').innerText(), '2^(3−1) − 1 = 3');
+      assert.equal(new URL(page.url()).hash, '#/ex1');
+      await page.evaluate(() => { window.refuseLinks = false; });
+      await page.waitForFunction(() => location.hash === '#/ex1?bits=3', null, { timeout: 5000 });
+    });
+  });
+
   it('explains bad weights next to the field and keeps the last good results (no NaN, no lost text)', async () => {
     await withPage(env, '#/ex1', {}, async ({ page }) => {
       const field = page.getByLabel('Weights (separated by commas or spaces)');

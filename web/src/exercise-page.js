@@ -2,7 +2,7 @@
 // why it matters, the formula, a note where the notebook misleads), the hands-on lab, and learner mode.
 //
 // An exercise module (ex1-symmetric.js, …) exports a definition:
-//   { id, number, title, lesson: {idea, why, formula, note?}, tasks?, mountLab?(el, ctx) }
+//   { lesson: {idea, why, formula, note?}, tasks?, mountLab?(el, ctx) } (number and title: exercises.js)
 // mountLab draws the interactive part and returns {update(params), destroy()}; ctx = {lab, params, setParams}.
 // A new exercise is one more such module plus one line in exercises.js (and its URL parameters in state.js).
 //

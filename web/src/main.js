@@ -66,6 +66,36 @@ function markNav(route) {
   }
 }
 
+/**
+ * Writes the view's state into the link. Safari refuses more than 100 history.replaceState calls in 10 s (a slider
+ * dragged for a few seconds makes that many) and throws: a refused write is tried again a second later with the
+ * latest state, so the link catches up and the page never stops drawing. cancel() drops a pending retry.
+ */
+function hashWriter() {
+  let pending = null;
+  let timer = 0;
+  const flush = () => {
+    timer = 0;
+    try {
+      history.replaceState(null, '', pending);
+      pending = null;
+    } catch {
+      timer = setTimeout(flush, 1000);
+    }
+  };
+  return {
+    write(hash) {
+      pending = hash;
+      if (!timer) flush();
+    },
+    cancel() {
+      clearTimeout(timer);
+      timer = 0;
+      pending = null;
+    },
+  };
+}
+
 async function show({ focus = true } = {}) {
   const token = ++navigation;
   const parsed = parseHash(location.hash);
@@ -91,8 +121,10 @@ async function show({ focus = true } = {}) {
     } else {
       const { mountExercise } = await import('./exercise-page.js');
       if (token !== navigation) return;
-      const setParams = (next) => history.replaceState(null, '', formatHash(route, next));
-      view = withEmbedCode(await mountExercise(app, route, { lab, params, setParams }), route);
+      const link = hashWriter();
+      const setParams = (next) => link.write(formatHash(route, next));
+      const page = await mountExercise(app, route, { lab, params, setParams });
+      view = withEmbedCode({ ...page, destroy() { link.cancel(); page.destroy(); } }, route);
       if (token !== navigation) {
         view.destroy();
         return;
