@@ -34,7 +34,12 @@ std::uint32_t model_crc32(const std::uint8_t* data, std::size_t size) {
 
 namespace {
 
-std::size_t pad4(std::size_t n) { return (n + 3) / 4 * 4; }
+std::size_t pad4(std::size_t n) { return kernels::round_up(n, 4); }
+
+// A little-endian uint32 from 4 bytes.
+std::uint32_t le32(const std::uint8_t* p) {
+  return std::uint32_t{p[0]} | std::uint32_t{p[1]} << 8 | std::uint32_t{p[2]} << 16 | std::uint32_t{p[3]} << 24;
+}
 
 class Writer {
  public:
@@ -74,14 +79,13 @@ class Reader {
   }
   std::uint32_t u32(const std::string& what) {
     const std::uint8_t* p = take(4, what);
-    return std::uint32_t{p[0]} | std::uint32_t{p[1]} << 8 | std::uint32_t{p[2]} << 16 | std::uint32_t{p[3]} << 24;
+    return le32(p);
   }
   std::vector<float> floats(std::size_t n, const std::string& what) {
     const std::uint8_t* p = take(n * 4, what);
     std::vector<float> v(n);
     for (std::size_t i = 0; i < n; ++i) {
-      const std::uint32_t bits = std::uint32_t{p[4 * i]} | std::uint32_t{p[4 * i + 1]} << 8 |
-                                 std::uint32_t{p[4 * i + 2]} << 16 | std::uint32_t{p[4 * i + 3]} << 24;
+      const std::uint32_t bits = le32(p + 4 * i);
       std::memcpy(&v[i], &bits, 4);
     }
     return v;
