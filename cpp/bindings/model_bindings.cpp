@@ -42,8 +42,8 @@ class ModelHandle {
   val forward(val x, std::string kernels) const {
     return guarded([&] {
       const auto& ks = quantlab::bench::kernels_named(kernels);
-      const std::vector<float> input = from_js<float>(x);
-      const std::size_t batch = quantlab::check_model_input(input.data(), input.size(), model_.input_size());
+      const std::vector<float> input = checked_input(x);
+      const std::size_t batch = input.size() / model_.input_size();
       std::vector<float> y(batch * model_.output_size());
       model_.forward(input.data(), batch, y.data(), ks);
       return to_js(y, "Float32Array");
@@ -62,13 +62,18 @@ class ModelHandle {
   val time_forward(val x, std::string kernels, double iterations) const {
     return guarded([&] {
       const auto& ks = quantlab::bench::kernels_named(kernels);
-      const std::vector<float> input = from_js<float>(x);
-      quantlab::check_model_input(input.data(), input.size(), model_.input_size());
-      return val(quantlab::bench::time_forward_us(model_, input, ks, iteration_count(iterations)));
+      return val(quantlab::bench::time_forward_us(model_, checked_input(x), ks, iteration_count(iterations)));
     });
   }
 
  private:
+  // x as floats, a whole number of examples, every value finite (throws quantlab::Error otherwise).
+  std::vector<float> checked_input(const val& x) const {
+    std::vector<float> input = from_js<float>(x);
+    quantlab::check_model_input(input.data(), input.size(), model_.input_size());
+    return input;
+  }
+
   quantlab::Mlp model_;
   std::size_t size_bytes_;
 };

@@ -12,9 +12,6 @@
 #include "quantlab/numpy_random.hpp"
 #include "quantlab/quantize.hpp"
 
-using emscripten::typed_memory_view;
-using emscripten::val;
-
 namespace {
 
 using namespace quantlab::js;
