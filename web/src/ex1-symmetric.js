@@ -56,8 +56,7 @@ export function parseWeights(text) {
   return { values };
 }
 
-function chartConfig(c, { w, rec, scale, qmax, bits }) {
-  const m = Math.max(...w.map(Math.abs));
+function chartConfig(c, { w, rec, scale, qmax, bits, maxAbs: m }) {
   const limit = m > 0 ? m * 1.12 : 1;
   const options = baseOptions(c, {
     x: { type: 'linear', min: -limit, max: limit, title: 'value', ticks: { maxTicksLimit: 7 } },
@@ -79,12 +78,12 @@ function chartConfig(c, { w, rec, scale, qmax, bits }) {
   };
 }
 
-function summary({ w, scale, qmax, bits, stats, allZero, levelsDrawn }) {
+function summary({ w, scale, qmax, bits, stats, allZero, maxAbs, levelsDrawn }) {
   if (allZero) return `All ${w.length} weights are 0, so the scale is 0 and every q is 0: nothing is lost.`;
   const grid = levelsDrawn
     ? `The vertical lines are the ${2 * qmax + 1} levels, ${sig(scale)} apart.`
     : `The ${2 * qmax + 1} levels, ${sig(scale)} apart, are too close together to draw at this size.`;
-  return `${w.length} weights at ${bits} bits: scale = ${num(Math.max(...w.map(Math.abs)))} / ${qmax} = ${sig(scale)}. ` +
+  return `${w.length} weights at ${bits} bits: scale = ${num(maxAbs)} / ${qmax} = ${sig(scale)}. ` +
     `${grid} Each recovered value (×) sits on a level; the largest error is ${sig(stats.maxAbs)}, within half a step ` +
     `(${sig(scale / 2)}). SQNR ${stats.sqnrDb === Infinity ? 'is infinite (exact)' : `${fixed(stats.sqnrDb, 1)} dB`}.`;
 }
@@ -127,7 +126,7 @@ function mountLab(root, { lab, params, setParams }) {
         h('strong', { text: r.allZero ? '0' : fixed(r.scale, 6) }), h('code', { class: 'exact', text: ` (${exact(r.scale)})` }))),
       h('div', {}, h('dt', { text: 'largest error' }), h('dd', { text: sig(stats.maxAbs, 4) })),
       h('div', {}, h('dt', { text: 'MSE' }), h('dd', { text: sig(stats.mse, 4) })));
-    const info = { w, rec, scale: r.scale, qmax: r.qmax, bits: r.bits, stats, allZero: r.allZero };
+    const info = { w, rec, scale: r.scale, qmax: r.qmax, bits: r.bits, stats, allZero: r.allZero, maxAbs };
     figure.update((c) => chartConfig(c, info), (chart) => summary({ ...info, levelsDrawn: chart.$levelsDrawn }));
     fill(tableHost, table({
       caption: `Each weight, its quotient x ÷ scale, the integer q and the value it comes back as (${r.bits} bits)`,

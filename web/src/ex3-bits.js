@@ -4,7 +4,7 @@
 import { baseOptions, chartFigure, logAxis } from './charts.js';
 import { fill, h, radioGroup, slider, table } from './dom.js';
 import tasks from './ex3-tasks.js';
-import { dB, exact, fixed, sig } from './format.js';
+import { dB, exact, fixed, sig, twoDigitExponent } from './format.js';
 import { createViewState, DISTRIBUTIONS, STATE } from './state.js';
 
 const N = 1000;
@@ -58,7 +58,7 @@ function chartConfig(c, { sweep, baseline, dist }) {
     y: logAxis(c, [...sweep, ...(baseline ?? [])].map((p) => p.mse), 'MSE (log scale)'),
   });
   // Labelled like the notebook's annotations ('{:.2e}' in Python: 8.19e-01).
-  options.plugins.valueLabels = { datasets: [0], color: c.text, format: (v) => v.toExponential(2).replace(/e([+-])(\d)$/, 'e$10$2') };
+  options.plugins.valueLabels = { datasets: [0], color: c.text, format: (v) => twoDigitExponent(v.toExponential(2)) };
   options.plugins.tooltip.callbacks = { label: (item) => `${item.dataset.label}: ${sig(item.parsed.y, 4)}` };
   options.layout = { padding: { top: 18, right: 28 } };
   const datasets = [

@@ -1,6 +1,9 @@
 // Numbers as the lab shows them. Pure functions (no DOM): used by the pages, the worker and the checks.
 // Nothing on screen ever reads "NaN": non-finite values get a symbol.
 
+/** Exponent with at least two digits, as NumPy prints it: 1e-05, not 1e-5. */
+export const twoDigitExponent = (text) => text.replace(/e([+-])(\d)$/, 'e$10$2');
+
 /**
  * The shortest digits that round-trip, laid out as NumPy's repr does (exponent form below 1e-4, two-digit
  * exponents), so the learner can compare with a NumPy session digit by digit.
@@ -11,7 +14,7 @@ export function exact(v) {
   if (v === -Infinity) return '−∞';
   const a = Math.abs(v);
   // ASCII minus here: these digits are meant to be copied into Python.
-  return a !== 0 && (a < 1e-4 || a >= 1e16) ? v.toExponential().replace(/e([+-])(\d)$/, 'e$10$2') : String(v);
+  return a !== 0 && (a < 1e-4 || a >= 1e16) ? twoDigitExponent(v.toExponential()) : String(v);
 }
 
 /** `digits` significant digits, switching to exponent form for very small or large magnitudes. */
