@@ -39,7 +39,7 @@ export async function launch({ cors = false } = {}) {
  * Waits until the page has drawn (body[data-ready]) and, on exercise pages, until the editor is there; or, given
  * `url` (another page) and `ready(page)`, for what ready() waits for. Returns {page, context, errors, foreign, responses}.
  */
-export async function open(env, route, {
+async function open(env, route, {
   colorScheme = 'light', width = 1280, height = 900, init, waitEditor = true, url = env.url + route, allowed = [env.url],
   ready, permissions = [],
 } = {}) {
@@ -113,6 +113,12 @@ export async function runCheck(scope) {
       + `the output “${await scope.locator('.run-output').innerText().catch(() => '?')}” (${e.message})`));
   console.log(`# check: ${await status.innerText()}`);
   return scope.locator('.check-results .summary').innerText();
+}
+
+/** Reloads the page and waits until it has drawn again (body[data-ready]). */
+export async function reloadPage(page) {
+  await page.reload();
+  await page.waitForSelector('body[data-ready]', { state: 'attached' });
 }
 
 /** The editor's text (CodeMirror renders one .cm-line per line; lines out of view are not in the DOM). */

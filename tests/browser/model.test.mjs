@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { canvasInk, launch, screenshotDir, withPage } from './browser.mjs';
+import { canvasInk, launch, reloadPage, screenshotDir, withPage } from './browser.mjs';
 
 let env;
 before(async () => { env = await launch(); });
@@ -29,8 +29,7 @@ describe('exercise 4', () => {
       await page.getByLabel('one scale per output channel').check();
       await page.getByLabel('Seed').fill('7');
       assert.equal(new URL(page.url()).hash, '#/ex4?seed=7&scheme=channel');
-      await page.reload();
-      await page.waitForSelector('body[data-ready]', { state: 'attached' });
+      await reloadPage(page);
       assert.equal(await page.getByLabel('Seed').inputValue(), '7');
       assert.equal(await page.getByLabel('one scale per output channel').isChecked(), true);
       assert.equal(await text(page, '.size-int8'), '205,444 bytes');

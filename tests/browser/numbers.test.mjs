@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { launch, withPage } from './browser.mjs';
+import { launch, reloadPage, withPage } from './browser.mjs';
 
 // NumPy 1.24: np.random.seed(42); W = np.random.randn(4, 64); rows scaled by 0.01, 0.1, 1, 10; 8 bits.
 const NUMPY_EX2 = {
@@ -43,8 +43,7 @@ describe('exercise 1', () => {
       await page.keyboard.press('ArrowRight'); // 3 bits
       await page.getByLabel('Weights (separated by commas or spaces)').fill('0.5, -1, 0.25');
       assert.equal(new URL(page.url()).hash, '#/ex1?bits=3&w=0.5,-1,0.25');
-      await page.reload();
-      await page.waitForSelector('body[data-ready]', { state: 'attached' });
+      await reloadPage(page);
       assert.equal(await page.getByLabel('Bits', { exact: true }).inputValue(), '3');
       assert.equal(await page.getByLabel('Weights (separated by commas or spaces)').inputValue(), '0.5, -1, 0.25');
       assert.deepEqual(await page.locator('.q').allInnerTexts(), ['2', '−3', '1']); // 0.5/(1/3) = 1.5 -> 2 (half to even)
@@ -136,8 +135,7 @@ describe('exercise 2', () => {
       await page.getByLabel('Bits', { exact: true }).fill('4');
       assert.equal(new URL(page.url()).hash, '#/ex2?bits=4&s=0.5,0.1,1,10');
       const shown = await page.locator('.mse-channel').innerText();
-      await page.reload();
-      await page.waitForSelector('body[data-ready]', { state: 'attached' });
+      await reloadPage(page);
       assert.equal(await page.getByLabel('Row 0 magnitude', { exact: true }).inputValue(), '0.5');
       assert.equal(await page.locator('.mse-channel').innerText(), shown);
       assert.doesNotMatch(await page.locator('main').innerText(), /NaN/);
@@ -159,8 +157,7 @@ describe('exercise 3', () => {
     await withPage(env, '#/ex3', {}, async ({ page }) => {
       await page.getByLabel('heavy tails (outliers)', { exact: true }).check();
       assert.equal(new URL(page.url()).hash, '#/ex3?dist=outliers');
-      await page.reload();
-      await page.waitForSelector('body[data-ready]', { state: 'attached' });
+      await reloadPage(page);
       assert.equal(await page.getByLabel('heavy tails (outliers)', { exact: true }).isChecked(), true);
       assert.match(await page.locator('.chart-summary').innerText(), /heavy tails.*against 41\.0 dB for the Gaussian weights/);
     });

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { axeViolations, canvasInk, launch, screenshotDir, withPage } from './browser.mjs';
+import { axeViolations, canvasInk, launch, reloadPage, screenshotDir, withPage } from './browser.mjs';
 
 const PAGES = [
   { route: '#/', name: 'home', charts: 0 },
@@ -57,8 +57,7 @@ describe('theme switch', () => {
       // The chart is drawn again in the dark palette: its pixels change, and it is not blank.
       await page.waitForFunction((old) => document.querySelector('canvas').toDataURL() !== old, before);
       assert.ok((await canvasInk(page))[0].ink > 500);
-      await page.reload();
-      await page.waitForSelector('body[data-ready]', { state: 'attached' });
+      await reloadPage(page);
       assert.equal(await page.getByLabel('Theme').inputValue(), 'dark');
       assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
       await page.screenshot({ path: `${screenshotDir}/ex3-switched-to-dark.png` });
