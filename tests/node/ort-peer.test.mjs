@@ -9,11 +9,12 @@ import {
   quantizeWeightSymmetric,
   roundHalfEven,
 } from '../bench/peers/onnx-simplenet.mjs';
-import { benchOnnxRuntime, loadOnnxRuntime, openOrtSimpleNet, profileModel, TOLERANCE } from '../bench/peers/ort-simplenet.mjs';
+import { benchOnnxRuntime, loadOnnxRuntime, openOrtSimpleNet, profileModel, runOnce, TOLERANCE } from '../bench/peers/ort-simplenet.mjs';
 import {
   emulateInt8DynamicForward,
   makeInput,
   makeSimpleNetWeights,
+  maxAbsDiff,
   referenceForwardFp32,
 } from '../bench/peers/simplenet-reference.mjs';
 
@@ -21,14 +22,12 @@ const ort = await loadOnnxRuntime();
 const skip = ort ? false : 'onnxruntime-web is not installed (optional dependency): npm ci installs it';
 if (ort) ort.env.wasm.numThreads = 1;
 
-const maxAbsDiff = (a, b) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
-
 // The outputs of a model for each of the inputs xs (one session).
 async function runAll(bytes, xs) {
   const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
   try {
     const ys = [];
-    for (const x of xs) ys.push((await session.run({ input: new ort.Tensor('float32', x, [1, x.length]) })).output.data);
+    for (const x of xs) ys.push(await runOnce(ort, session, x));
     return ys;
   } finally {
     await session.release();

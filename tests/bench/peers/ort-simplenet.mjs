@@ -22,6 +22,7 @@ import {
   emulateInt8DynamicForward,
   makeInput,
   makeSimpleNetWeights,
+  maxAbsDiff,
   referenceForwardFp32,
 } from './simplenet-reference.mjs';
 
@@ -50,7 +51,6 @@ export async function loadOnnxRuntime() {
   }
 }
 
-const maxAbsDiff = (a, b) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;
@@ -61,7 +61,8 @@ function sessionOptions(graphOptimizationLevel) {
   return { executionProviders: ['wasm'], graphOptimizationLevel };
 }
 
-async function runOnce(ort, session, input) {
+/** One batch-1 run of `session` on `input`: its output, copied out. */
+export async function runOnce(ort, session, input) {
   const result = await session.run({ input: new ort.Tensor('float32', input, [1, input.length]) });
   return Float32Array.from(result.output.data);
 }

@@ -94,6 +94,9 @@ export function makeInput(seed = 1) {
   return Float32Array.from({ length: IN }, () => (rand() - 0.1307) / 0.3081);
 }
 
+/** The largest |a[i] - b[i]|. */
+export const maxAbsDiff = (a, b) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+
 export function argmax(v) {
   let best = 0;
   for (let i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
