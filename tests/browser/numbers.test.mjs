@@ -75,6 +75,16 @@ describe('exercise 1', () => {
       assert.equal(new URL(page.url()).hash, '#/ex1');
       await page.evaluate(() => { window.refuseLinks = false; });
       await page.waitForFunction(() => location.hash === '#/ex1?bits=3', null, { timeout: 5000 });
+      // A link followed while writes are refused still opens its page, and its own link wins over older ones.
+      await page.evaluate(() => { window.refuseLinks = true; });
+      await page.keyboard.press('ArrowRight'); // 4 bits: a write waits
+      await page.evaluate(() => { location.hash = '#/ex2?bits=99'; });
+      await page.locator('h1', { hasText: 'Exercise 2' }).waitFor();
+      assert.match(await page.locator('#notice').innerText(), /left at their defaults \(bits\)/);
+      await page.evaluate(() => { window.refuseLinks = false; });
+      await page.waitForFunction(() => location.hash === '#/ex2', null, { timeout: 5000 });
+      await page.waitForTimeout(1200); // past the next retry: the exercise 1 link must not come back
+      assert.equal(new URL(page.url()).hash, '#/ex2');
     });
   });
 

@@ -67,9 +67,10 @@ function markNav(route) {
 }
 
 /**
- * Writes the view's state into the link. Safari refuses more than 100 history.replaceState calls in 10 s (a slider
- * dragged for a few seconds makes that many) and throws: a refused write is tried again a second later with the
- * latest state, so the link catches up and the page never stops drawing. cancel() drops a pending retry.
+ * Writes the page's state into the link (every history.replaceState of the lab goes through here). Safari refuses
+ * more than 100 replaceState calls in 10 s (a slider dragged for a few seconds makes that many) and throws: a
+ * refused write is tried again a second later with the latest state, so the link catches up and the page never
+ * stops drawing. cancel() drops a pending retry: a link the learner opens wins over it.
  */
 function hashWriter() {
   let pending = null;
@@ -96,8 +97,11 @@ function hashWriter() {
   };
 }
 
+const link = hashWriter();
+
 async function show({ focus = true } = {}) {
   const token = ++navigation;
+  link.cancel();
   const parsed = parseHash(location.hash);
   const { route, params } = parsed;
   const canonical = formatHash(route, params);
@@ -105,7 +109,7 @@ async function show({ focus = true } = {}) {
   if (parsed.unknownRoute && location.hash.replace(/^#\/?/, '') !== '') problems.push('this link points to no page of the lab, so here is the start page');
   if (parsed.ignored.length) problems.push(`some settings in this link could not be used and were left at their defaults (${parsed.ignored.join(', ')})`);
   setNotice(problems.length ? `Note: ${problems.join('; ')}.` : '');
-  if (location.hash !== canonical && (location.hash || route)) history.replaceState(null, '', canonical);
+  if (location.hash !== canonical && (location.hash || route)) link.write(canonical);
   markNav(route);
 
   if (current && current.route === route) {
@@ -121,10 +125,8 @@ async function show({ focus = true } = {}) {
     } else {
       const { mountExercise } = await import('./exercise-page.js');
       if (token !== navigation) return;
-      const link = hashWriter();
       const setParams = (next) => link.write(formatHash(route, next));
-      const page = await mountExercise(app, route, { lab, params, setParams });
-      view = withEmbedCode({ ...page, destroy() { link.cancel(); page.destroy(); } }, route);
+      view = withEmbedCode(await mountExercise(app, route, { lab, params, setParams }), route);
       if (token !== navigation) {
         view.destroy();
         return;
