@@ -357,16 +357,9 @@ std::vector<double> decode_array(Span<std::uint32_t> codes, Format format) {
   return values;
 }
 
-TensorInFormat to_format(Span<double> x, Format format, double scale, Overflow overflow) {
-  const FormatInfo& f = float_info(format);
-  check_finite_values(x, "x");
-  if (scale == kAmaxScale) {
-    double amax = 0.0;
-    for (double v : x) amax = std::fmax(amax, std::fabs(v));
-    scale = amax / f.max;
-  } else if (!(std::isfinite(scale) && scale > 0.0)) {
-    throw Error("scale must be a finite number > 0 (or 'amax'), got " + format_number(scale));
-  }
+namespace {
+
+TensorInFormat scaled_tensor(Span<double> x, const FormatInfo& f, double scale, Overflow overflow) {
   const bool saturate = saturating(f, overflow);
   TensorInFormat t;
   t.scale = scale;
@@ -376,7 +369,7 @@ TensorInFormat to_format(Span<double> x, Format format, double scale, Overflow o
   for (std::size_t i = 0; i < x.size(); ++i) {
     const double scaled = scale == 0.0 ? 0.0 : x[i] / scale;
     const std::uint32_t code = encode_bits(bits_of(scaled), f, saturate);
-    const double stored = decode(code, format);
+    const double stored = decode(code, f.format);
     t.codes[i] = code;
     t.values[i] = stored * scale;
     if ((encode_bits(bits_of(scaled), f, false) & ~sign_bit(f)) > f.max_code) ++t.overflows;
@@ -391,6 +384,25 @@ TensorInFormat to_format(Span<double> x, Format format, double scale, Overflow o
     t.stats.sqnr_db = -std::numeric_limits<double>::infinity();
   }
   return t;
+}
+
+}  // namespace
+
+TensorInFormat to_format(Span<double> x, Format format, double scale, Overflow overflow) {
+  const FormatInfo& f = float_info(format);
+  check_finite_values(x, "x");
+  if (!(std::isfinite(scale) && scale > 0.0)) {
+    throw Error("scale must be a finite number > 0 (or 'amax'), got " + format_number(scale));
+  }
+  return scaled_tensor(x, f, scale, overflow);
+}
+
+TensorInFormat to_format_amax(Span<double> x, Format format, Overflow overflow) {
+  const FormatInfo& f = float_info(format);
+  check_finite_values(x, "x");
+  double amax = 0.0;
+  for (double v : x) amax = std::fmax(amax, std::fabs(v));
+  return scaled_tensor(x, f, amax / f.max, overflow);
 }
 
 }  // namespace quantlab::fp

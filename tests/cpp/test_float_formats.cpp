@@ -463,7 +463,7 @@ TEST_CASE("neighbours: the values of a format around a number, ascending, zero o
 TEST_CASE("to_format: per-tensor amax scale, stored values, weight MSE, overflow and underflow counts", "[formats][tensor]") {
   using quantlab::fp::to_format;
   const std::vector<double> x = {1.0, -2.0, 0.3, 4.0, 0.0};
-  const auto t = to_format(x, Format::kFp8E4M3, quantlab::fp::kAmaxScale);
+  const auto t = quantlab::fp::to_format_amax(x, Format::kFp8E4M3);
   CHECK(t.scale == 4.0 / 448.0);
   REQUIRE(t.codes.size() == 5);
   for (std::size_t i = 0; i < x.size(); ++i) {
@@ -474,7 +474,7 @@ TEST_CASE("to_format: per-tensor amax scale, stored values, weight MSE, overflow
   CHECK(t.stats.mse == quantlab::error_stats(x, t.values).mse);
   CHECK(t.stats.mse > 0.0);
   CHECK((t.overflows == 0 && t.underflows_to_zero == 0));
-  CHECK(to_format(x, Format::kFp8E5M2, quantlab::fp::kAmaxScale).scale == 4.0 / 57344.0);
+  CHECK(quantlab::fp::to_format_amax(x, Format::kFp8E5M2).scale == 4.0 / 57344.0);
 
   const auto plain = to_format(x, Format::kFloat16);
   CHECK(plain.scale == 1.0);
@@ -482,7 +482,7 @@ TEST_CASE("to_format: per-tensor amax scale, stored values, weight MSE, overflow
   const std::vector<float> xf(x.begin(), x.end());
   CHECK(plain.codes == quantlab::fp::encode_array(xf, Format::kFloat16));
 
-  const auto zeros = to_format(std::vector<double>(3, 0.0), Format::kFp8E4M3, quantlab::fp::kAmaxScale);
+  const auto zeros = quantlab::fp::to_format_amax(std::vector<double>(3, 0.0), Format::kFp8E4M3);
   CHECK(zeros.scale == 0.0);
   CHECK(zeros.values == std::vector<double>(3, 0.0));
   CHECK(zeros.stats.mse == 0.0);
@@ -519,6 +519,10 @@ TEST_CASE("format errors name the problem", "[formats][errors]") {
   CHECK(message_of([] { to_format(std::vector<double>{}, Format::kFloat16); }) == "x is empty: give at least one value");
   CHECK(message_of([] { to_format(std::vector<double>{1.0}, Format::kFloat16, 0.0); }) ==
         "scale must be a finite number > 0 (or 'amax'), got 0");
+  CHECK(message_of([] { to_format(std::vector<double>{1.0}, Format::kFloat16, -1.0); }) ==
+        "scale must be a finite number > 0 (or 'amax'), got -1");
+  CHECK(message_of([] { to_format_amax(std::vector<double>{kInf}, Format::kFp8E4M3); }) ==
+        "x[0] is Infinity: every value must be a finite number");
   CHECK(message_of([] { to_format(std::vector<double>{1.0}, Format::kFloat16, kInf); }) ==
         "scale must be a finite number > 0 (or 'amax'), got Infinity");
   CHECK(decode_array(std::vector<std::uint32_t>{0x3C00, 0xFC00}, Format::kFloat16) == std::vector<double>{1.0, -kInf});

@@ -121,18 +121,20 @@ std::vector<double> decode_array(Span<std::uint32_t> codes, Format format);
 
 // A tensor (a model's weights) stored in `format` with one per-tensor scale:
 //   scaled = x / scale (float64), code = encode(scaled), values = decode(code) * scale (float64).
-// scale: a finite number > 0 given by the caller, or kAmaxScale for max|x| / format max (E4M3: amax / 448,
-// E5M2: amax / 57344, as fp8 recipes scale a tensor onto the format's whole range). An all-zero tensor with
-// kAmaxScale gets scale 0 and every code 0. Every input must be finite.
-constexpr double kAmaxScale = -1.0;
+// to_format takes the scale from the caller (a finite number > 0); to_format_amax uses max|x| / format max
+// (E4M3: amax / 448, E5M2: amax / 57344, as fp8 recipes scale a tensor onto the format's whole range), and gives
+// an all-zero tensor scale 0 and every code 0. Every input must be finite.
 struct TensorInFormat {
   std::vector<std::uint32_t> codes;
   std::vector<double> values;
   double scale = 1.0;
-  ErrorStats stats;                   // x against values (weight MSE, max |error|, SQNR)
-  std::size_t overflows = 0;          // values beyond the format's range (saturated or infinity)
-  std::size_t underflows_to_zero = 0; // nonzero values stored as zero
+  // x against values (weight MSE, max |error|, SQNR); mse and max_abs are +infinity (SQNR -infinity) when a value
+  // overflowed to infinity or NaN (non-saturating mode).
+  ErrorStats stats;
+  std::size_t overflows = 0;           // values beyond the format's range (saturated or infinity)
+  std::size_t underflows_to_zero = 0;  // nonzero values stored as zero
 };
 TensorInFormat to_format(Span<double> x, Format format, double scale = 1.0, Overflow overflow = Overflow::kDefault);
+TensorInFormat to_format_amax(Span<double> x, Format format, Overflow overflow = Overflow::kDefault);
 
 }  // namespace quantlab::fp
