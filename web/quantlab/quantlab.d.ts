@@ -184,3 +184,129 @@ export function timeInterleavedAsync<K extends string>(
 ): Promise<Record<K, Timing>>;
 /** True when this engine validates a WebAssembly SIMD128 module. */
 export function wasmSimdSupported(): boolean;
+
+// --- Number formats (merged into QuantLab above): docs/float-formats.md ---
+
+export type FloatFormatName = 'float32' | 'float16' | 'bfloat16' | 'fp8-e4m3' | 'fp8-e5m2';
+/** The float formats and the integer storage sizes (formatInfo only). */
+export type FormatName = FloatFormatName | 'int8' | 'int4';
+/** Codes in the narrowest unsigned array: Uint8Array for fp8, Uint16Array for float16/bfloat16, Uint32Array for float32. */
+export type FormatCodes = Uint8Array | Uint16Array | Uint32Array;
+export type ValueClass = 'zero' | 'subnormal' | 'normal' | 'infinity' | 'nan';
+
+export interface IntegerFormatInfo {
+  name: 'int8' | 'int4';
+  kind: 'integer';
+  bits: number;
+  /** bits / 8: 0.5 for int4. */
+  bytes: number;
+  max: number;
+  min: number;
+}
+
+export interface FloatFormatInfo {
+  name: FloatFormatName;
+  kind: 'float';
+  bits: number;
+  bytes: number;
+  /** Largest finite value: 65504 (float16), 448 (fp8-e4m3), 57344 (fp8-e5m2). */
+  max: number;
+  min: number;
+  exponentBits: number;
+  /** Stored mantissa bits, without the implicit leading 1. */
+  mantissaBits: number;
+  bias: number;
+  /** Unbiased exponent of the smallest normal value (1 - bias) and of the largest finite value. */
+  minExponent: number;
+  maxExponent: number;
+  minNormal: number;
+  minSubnormal: number;
+  /** 2^-mantissaBits: the gap between 1 and the next value. */
+  epsilon: number;
+  /** false for fp8-e4m3 (overflow there is 448 when saturating, else NaN). */
+  hasInfinity: boolean;
+  hasNaN: boolean;
+  /** true for the fp8 formats. */
+  saturatesByDefault: boolean;
+  /** The bits of +max. */
+  maxCode: number;
+}
+
+export interface FormatCode {
+  format: FloatFormatName;
+  /** The bits as an integer, sign bit highest. */
+  code: number;
+  /** The bits as '0'/'1' characters, sign first: bits long. */
+  bitString: string;
+  sign: 0 | 1;
+  exponentField: number;
+  mantissaField: number;
+  /** Unbiased exponent: field - bias (normal), 1 - bias (zero, subnormal); null for infinity and NaN. */
+  exponent: number | null;
+  /** 1.mantissa (normal) or 0.mantissa (zero, subnormal) as a number; null for infinity and NaN. */
+  significand: number | null;
+  valueClass: ValueClass;
+  /** The exact value of the code. */
+  stored: number;
+}
+
+export interface FormatValue extends FormatCode {
+  input: number;
+  /** stored - input; 0 when equal (NaN and NaN too); ±Infinity after an overflow to infinity; NaN when a number became NaN. */
+  error: number;
+  inexact: boolean;
+  /** A finite input rounded beyond the largest finite value. */
+  overflow: boolean;
+  /** The stored value is ±max in place of a larger magnitude (overflow or infinity, saturating). */
+  saturated: boolean;
+  /** A nonzero input below the smallest normal value, stored inexactly. */
+  underflow: boolean;
+  /** A nonzero input stored as zero. */
+  underflowToZero: boolean;
+}
+
+export interface FormatNeighbours {
+  /** Ascending, zero once: the stored value of `value` and up to n finite values on each side. */
+  values: Float64Array;
+  codes: FormatCodes;
+  /** Position of value's stored value (rounded with saturation) in `values`. */
+  index: number;
+}
+
+export interface TensorInFormat extends ErrorStats {
+  format: FloatFormatName;
+  /** Codes of x / scale. */
+  codes: FormatCodes;
+  /** Stored values times the scale (float64): what the tensor becomes. */
+  values: Float64Array;
+  /** The scale used: 1 by default, max|x| / max with 'amax' (0 for an all-zero tensor). */
+  scale: number;
+  /** Values beyond the format's range (saturated, or infinity/NaN when not saturating: mse is then Infinity). */
+  overflows: number;
+  /** Nonzero values stored as zero. */
+  underflowsToZero: number;
+}
+
+export interface FormatOptions {
+  /** Overflow to ±max (and ±Infinity to ±max) instead of infinity, or NaN in fp8-e4m3. Default: true for fp8, false otherwise. */
+  saturate?: boolean;
+}
+
+export interface QuantLab {
+  /** ['float32', 'float16', 'bfloat16', 'fp8-e4m3', 'fp8-e5m2', 'int8', 'int4']. */
+  formatNames(): FormatName[];
+  formatInfo(format: FloatFormatName): FloatFormatInfo;
+  formatInfo(format: FormatName): FloatFormatInfo | IntegerFormatInfo;
+  /** How a number is stored: its bits and fields, the stored value, the rounding error, overflow and underflow. */
+  floatFormat(value: number, format: FloatFormatName, options?: FormatOptions): FormatValue;
+  /** A code taken apart (e.g. after flipping a bit). */
+  floatFormatCode(code: number, format: FloatFormatName): FormatCode;
+  /** The representable values around a number (n from 0 to 1000 on each side, default 8). */
+  formatNeighbours(value: number, format: FloatFormatName, n?: number): FormatNeighbours;
+  /** The code of every value; a Float32Array keeps NaN payloads (its bits are copied as they are). */
+  encodeFormat(x: NumberArray, format: FloatFormatName, options?: FormatOptions): FormatCodes;
+  /** The exact value of every code. */
+  decodeFormat(codes: IntegerArray | FormatCodes, format: FloatFormatName): Float64Array;
+  /** A tensor in a format with one scale (a number > 0, default 1, or 'amax'): codes, values, weight MSE. */
+  toFormat(x: NumberArray, format: FloatFormatName, options?: FormatOptions & { scale?: number | 'amax' }): TensorInFormat;
+}

@@ -429,4 +429,99 @@ class QuantLab {
   errorVsBits(x, minBits = 2, maxBits = 8) {
     return unwrap(this.#m.errorVsBits(numbers(x, 'x'), number(minBits, 'minBits'), number(maxBits, 'maxBits')));
   }
+
+  // --- Number formats: float32, float16, bfloat16, fp8 E4M3/E5M2 bit by bit (cpp/include/quantlab/float_formats.hpp,
+  // docs/float-formats.md). Formats by name; fp8 saturates by default, the IEEE formats overflow to infinity. ---
+
+  /** Every format name: the float formats, then 'int8' and 'int4' (for memory sizes). */
+  formatNames() {
+    return Array.from(this.#m.formatNames());
+  }
+
+  /** {name, kind, bits, bytes, max, min} and, for floats, exponentBits, mantissaBits, bias, minNormal, ... */
+  formatInfo(format) {
+    return unwrap(this.#m.formatInfo(formatName(format)));
+  }
+
+  /** How `value` is stored in `format`: its bits and fields, the stored value, the rounding error and flags. */
+  floatFormat(value, format, options) {
+    const { saturate } = formatOptions(options, 'floatFormat', ['saturate']);
+    return withBitString(unwrap(this.#m.floatFormat(number(value, 'value'), formatName(format), saturate)), this);
+  }
+
+  /** A code (the bits as an integer) taken apart: fields, class and value. */
+  floatFormatCode(code, format) {
+    return withBitString(unwrap(this.#m.floatFormatCode(number(code, 'code'), formatName(format))), this);
+  }
+
+  /** The values of `format` around `value` on a number line: {values, codes, index of value's stored value}. */
+  formatNeighbours(value, format, n = 8) {
+    return unwrap(this.#m.formatNeighbours(number(value, 'value'), formatName(format), number(n, 'n')));
+  }
+
+  /** The code of every value (NaN and infinities allowed; a Float32Array keeps its NaN payloads). */
+  encodeFormat(x, format, options) {
+    const { saturate } = formatOptions(options, 'encodeFormat', ['saturate']);
+    return unwrap(this.#m.encodeFormat(numbers(x, 'x'), formatName(format), saturate));
+  }
+
+  /** The exact value of every code, as float64. */
+  decodeFormat(codes, format) {
+    const name = formatName(format);
+    return unwrap(this.#m.decodeFormat(formatCodes(codes, name, this), name));
+  }
+
+  /**
+   * A tensor stored in `format` with one scale: codes of x / scale, values = stored * scale, the weight MSE.
+   * scale: a number > 0 (default 1) or 'amax' (max|x| / the format's max: amax / 448 for fp8-e4m3).
+   */
+  toFormat(x, format, options) {
+    const { scale, saturate } = formatOptions(options, 'toFormat', ['scale', 'saturate']);
+    if (scale !== undefined && scale !== 'amax' && typeof scale !== 'number') {
+      throw new TypeError(`scale must be a number > 0 or 'amax', got ${describe(scale)}`);
+    }
+    return unwrap(this.#m.toFormat(numbers(x, 'x'), formatName(format), scale, saturate));
+  }
+}
+
+// Helpers of the number-format methods above.
+function formatName(format) {
+  if (typeof format !== 'string') {
+    throw new TypeError(`format must be a name such as 'fp8-e4m3', got ${describe(format)}`);
+  }
+  return format;
+}
+
+function formatOptions(options, method, allowed) {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new TypeError(`${method} options must be an object such as {saturate: true}, got ${describe(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!allowed.includes(key)) {
+      throw new TypeError(`${method} has no option '${key}': its options are ${allowed.join(', ')}`);
+    }
+  }
+  if (options.saturate !== undefined && typeof options.saturate !== 'boolean') {
+    throw new TypeError(`saturate must be true or false, got ${describe(options.saturate)}`);
+  }
+  return options;
+}
+
+// Codes are checked here (whole numbers that fit the format) before they become a Uint32Array.
+function formatCodes(codes, name, lab) {
+  const arr = integers(codes, 'codes');
+  const { bits, kind } = lab.formatInfo(name);
+  if (kind !== 'float') return arr; // the core names the problem
+  const top = 2 ** bits - 1;
+  for (let i = 0; i < arr.length; i++) {
+    if (!(arr[i] >= 0 && arr[i] <= top)) throw new RangeError(`codes[${i}] is ${arr[i]}: a ${name} code is a whole number from 0 to ${top}`);
+  }
+  return Uint32Array.from(arr);
+}
+
+function withBitString(parts, lab) {
+  const { bits } = lab.formatInfo(parts.format);
+  parts.bitString = parts.code.toString(2).padStart(bits, '0');
+  return parts;
 }
