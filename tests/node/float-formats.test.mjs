@@ -158,6 +158,30 @@ for (const simd of [true, false]) {
       assert.deepEqual(Array.from(lab.formatNeighbours(1e9, 'fp8-e4m3', 1).values), [416, 448]);
     });
 
+    it('tells the typical bfloat16 and E4M3 mistakes apart from the right answer on a few probes', () => {
+      // What a learner check can do with encodeFormat: compare codes on probes that each expose one mistake.
+      const probes = f32Bits(0x3f800000, 0x3f80c000, 0x3f808000, 0x3f818000, 0x7f7fffff, 0x7fffffff, 0x7f800001, 0x00018000);
+      const bits = new Uint32Array(probes.buffer);
+      const isNaN32 = (u) => (u & 0x7f800000) === 0x7f800000 && (u & 0x7fffff) !== 0;
+      const right = (u) => (isNaN32(u) ? (u >>> 16) | 0x40 : (u + 0x7fff + ((u >>> 16) & 1)) >>> 16);
+      const mistakes = {
+        truncation: (u) => u >>> 16,
+        'ties away from zero': (u) => (isNaN32(u) ? right(u) : (u + 0x8000) >>> 16),
+        'NaN not handled': (u) => (u + 0x7fff + ((u >>> 16) & 1)) >>> 16,
+      };
+      const core = Array.from(lab.encodeFormat(probes, 'bfloat16'));
+      assert.deepEqual(Array.from(bits, right), core, 'the bit-trick solution agrees with the core');
+      const wrongAt = (fn) => Array.from(bits, fn).flatMap((c, i) => (c === core[i] ? [] : [i]));
+      assert.deepEqual(wrongAt(mistakes.truncation), [1, 3, 4, 6, 7],
+        'truncation: above half, a tie to round up, overflow to infinity, a signalling NaN made infinity, a subnormal tie');
+      assert.deepEqual(wrongAt(mistakes['ties away from zero']), [2], 'ties away: the tie 1.00390625 that should stay 1');
+      assert.deepEqual(wrongAt(mistakes['NaN not handled']), [5, 6], 'NaN 0x7fffffff becomes -0 (0x8000), 0x7f800001 infinity');
+      // E4M3: overflow saturates to 448 (not NaN, not an IEEE infinity at 0x78); subnormals are kept.
+      const e4 = Array.from(lab.encodeFormat([500, 300, 240, 0.001, 2 ** -10, 464], 'fp8-e4m3'));
+      assert.deepEqual(e4, [0x7e, 0x79, 0x77, 0x01, 0x00, 0x7e]);
+      assert.deepEqual(Array.from(lab.encodeFormat([500], 'fp8-e4m3', { saturate: false })), [0x7f]);
+    });
+
     it('bad input throws an Error naming it', () => {
       throwsWith(() => lab.floatFormat(1, 'fp8'),
         "format must be one of 'float32', 'float16', 'bfloat16', 'fp8-e4m3', 'fp8-e5m2', got 'fp8'");
@@ -177,6 +201,9 @@ for (const simd of [true, false]) {
       throwsWith(() => lab.decodeFormat([1, 256], 'fp8-e5m2'), 'codes[1] is 256: a fp8-e5m2 code is a whole number from 0 to 255');
       throwsWith(() => lab.decodeFormat([-1], 'float16'), 'codes[0] is -1: a float16 code is a whole number from 0 to 65535');
       throwsWith(() => lab.decodeFormat([1.5], 'float16'), 'codes[0] must be an integer, got 1.5');
+      throwsWith(() => lab.decodeFormat([-1], 'fp8'),
+        "format must be one of 'float32', 'float16', 'bfloat16', 'fp8-e4m3', 'fp8-e5m2', got 'fp8'");
+      throwsWith(() => lab.decodeFormat([1], 'int4'), /^format 'int4' is an integer format/);
       throwsWith(() => lab.floatFormatCode(256, 'fp8-e4m3'), 'code must be a whole number from 0 to 255, got 256');
       throwsWith(() => lab.formatNeighbours(NaN, 'float16'), 'value is NaN: NaN has no place on the number line');
       throwsWith(() => lab.formatNeighbours(1, 'float16', 1001), 'n must be a whole number from 0 to 1000, got 1001');

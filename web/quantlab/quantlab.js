@@ -508,14 +508,16 @@ function formatOptions(options, method, allowed) {
   return options;
 }
 
-// Codes are checked here (whole numbers that fit the format) before they become a Uint32Array.
+// Codes are checked here (whole numbers that fit the format) before they become a Uint32Array. A name that is not
+// a float format is left to the core, which rejects it before it looks at the codes.
 function formatCodes(codes, name, lab) {
   const arr = integers(codes, 'codes');
-  const { bits, kind } = lab.formatInfo(name);
-  if (kind !== 'float') return arr; // the core names the problem
-  const top = 2 ** bits - 1;
-  for (let i = 0; i < arr.length; i++) {
-    if (!(arr[i] >= 0 && arr[i] <= top)) throw new RangeError(`codes[${i}] is ${arr[i]}: a ${name} code is a whole number from 0 to ${top}`);
+  const info = lab.formatNames().includes(name) ? lab.formatInfo(name) : null;
+  if (info?.kind === 'float') {
+    const top = 2 ** info.bits - 1;
+    for (let i = 0; i < arr.length; i++) {
+      if (!(arr[i] >= 0 && arr[i] <= top)) throw new RangeError(`codes[${i}] is ${arr[i]}: a ${name} code is a whole number from 0 to ${top}`);
+    }
   }
   return Uint32Array.from(arr);
 }
