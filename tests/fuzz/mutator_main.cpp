@@ -2,7 +2,8 @@
 // available: natively, under ASan+UBSan and as WebAssembly in Node (32-bit size_t: where sizes wrap). It mutates the
 // seed files (model_seeds.hpp) with the edits that matter for this format: bit flips, interesting bytes,
 // interesting 32-bit values at field offsets (sizes such as 65536 or 2^31, counts), special floats (NaN, Infinity,
-// subnormals, FLT_MAX), truncation, insertion and deletion. Deterministic for a given seed.
+// subnormals, FLT_MAX), truncation, insertion and deletion, starting from the seed files and the findings so far
+// (model_seeds.hpp). Deterministic for a given seed.
 //
 //   quantlab_fuzz_mutator [iterations = 4000] [seed = 1]
 //
@@ -90,7 +91,8 @@ void print_hex(const Bytes& b) {
 int main(int argc, char** argv) {
   const unsigned long long iterations = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 4000;
   const unsigned long long seed = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 1;
-  const std::vector<Bytes> seeds = quantlab::fuzz::model_seeds();
+  std::vector<Bytes> seeds = quantlab::fuzz::model_seeds();
+  for (Bytes& s : quantlab::fuzz::crafted_seeds()) seeds.push_back(std::move(s));
   std::mt19937_64 rng(seed);
   for (const Bytes& s : seeds) LLVMFuzzerTestOneInput(s.data(), s.size());
   for (unsigned long long i = 0; i < iterations; ++i) {

@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: %s <directory>\n", argv[0]);
     return 2;
   }
+  // The crafted findings are larger than fuzz.sh's -max_len (16 KB): libFuzzer would only read their start.
   const auto seeds = quantlab::fuzz::model_seeds();
   for (std::size_t i = 0; i < seeds.size(); ++i) {
     std::ofstream out(std::string(argv[1]) + "/seed-" + std::to_string(i) + ".qlab", std::ios::binary);
