@@ -20,6 +20,9 @@ missing=()
 for pkg in cmake g++ make emscripten catch2 chromium; do
   [ -e "${PROOF[$pkg]}" ] || missing+=("$pkg")
 done
+# The model loader's fuzzer (build-scripts/fuzz.sh): clang 14 (Emscripten's own compiler) and libFuzzer's runtime.
+[ -e /usr/bin/clang++-14 ] || missing+=(clang-14)
+compgen -G '/usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a' >/dev/null || missing+=(libclang-rt-14-dev)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 
@@ -27,7 +30,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
   if [ ! -f /etc/debian_version ] || ! command -v apt-get >/dev/null 2>&1; then
     say "This is not a Debian system, so QuantLab cannot install its tools for you. Please install:"
     say "  CMake >= 3.21, a C++17 compiler, make, Emscripten 3.1.x, Catch2 v2 (catch2/catch.hpp),"
-    say "  Chromium, Node.js >= 18 with npm. Missing here: ${missing[*]}"
+    say "  Chromium, Node.js >= 18 with npm, clang 14 with libFuzzer. Missing here: ${missing[*]}"
     exit 1
   fi
   if [ "$(id -u)" -eq 0 ]; then

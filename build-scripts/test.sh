@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds everything (native, asan, wasm, site) and runs every test:
 # Catch2 natively, under AddressSanitizer + UBSan, and as WebAssembly (SIMD and scalar) in Node; then the
-# Node tests of the built JS API and of learner mode; then the browser tests: Debian's Chromium, headless,
+# Node tests of the built JS API and of learner mode; libFuzzer on the model loader for 30 s (ASan + UBSan, clang
+# 14: docs/fuzzing.md); then the browser tests: Debian's Chromium, headless,
 # driven by playwright-core against dist/ served on localhost (screenshots in build/screenshots/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +19,8 @@ step "Catch2, WebAssembly (SIMD and scalar) in Node"
 ctest --preset wasm
 step "Node tests of the JS API (dist/quantlab.js) and of learner mode's checks"
 node --no-experimental-fetch --test tests/node/
+step "Fuzzing the model loader: libFuzzer, AddressSanitizer + UBSan, 30 s"
+./build-scripts/fuzz.sh 30 loader
 step "Browser tests: headless Chromium against dist/ on localhost"
 # One test file at a time, so that the printed timings are not measured against each other (the flag exists
 # from Node 20.10 on; older Node runs files one at a time on 2 cores anyway).

@@ -12,6 +12,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <exception>
+#include <new>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -22,23 +24,35 @@ namespace quantlab::js {
 using emscripten::typed_memory_view;
 using emscripten::val;
 
-inline constexpr double kMaxElements = 1 << 27;  // 128 Mi values: far beyond any exercise, well inside 2 GiB
+// The most values one argument (or one result) may have: 32 Mi, a batch of 40,000 SimpleNet inputs (31.4 Mi). Two
+// float64 arguments that large take 512 MiB of the 2 GiB a 32-bit WebAssembly memory can grow to.
+inline constexpr double kMaxElements = 1 << 25;
 
 template <typename F>
 val guarded(F&& body) {
   std::string message;
   try {
     return body();
+  } catch (const std::bad_alloc&) {
+    message = "out of WebAssembly memory: this call needs more memory than the page can have; give smaller inputs";
+  } catch (const std::length_error&) {
+    message = "an array of this call would not fit in WebAssembly's 32-bit memory; give smaller inputs";
   } catch (const std::exception& e) {
     message = e.what();
   }
   return val::global("Error").new_(message);
 }
 
-// Copies a JS array or typed array into a vector with one TypedArray.prototype.set call.
+// Copies a JS array or typed array into a vector with one TypedArray.prototype.set call; `what` names the argument
+// in the error when it has more than kMaxElements values (checked before anything is allocated).
 template <typename T>
-std::vector<T> from_js(const val& array) {
-  const std::size_t n = quantlab::count_from_number(array["length"].as<double>(), "array length", 0, kMaxElements);
+std::vector<T> from_js(const val& array, const char* what = "an array argument") {
+  const double length = array["length"].as<double>();
+  if (length > kMaxElements) {
+    throw quantlab::Error(std::string(what) + " has " + quantlab::format_number(length) + " values: at most " +
+                          quantlab::format_number(kMaxElements) + " fit in one call");
+  }
+  const std::size_t n = quantlab::count_from_number(length, "array length", 0, kMaxElements);
   std::vector<T> out(n);
   if (n > 0) val(typed_memory_view(n, out.data())).call<void>("set", array);
   return out;

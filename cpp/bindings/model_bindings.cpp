@@ -44,6 +44,11 @@ class ModelHandle {
       const auto& ks = quantlab::bench::kernels_named(kernels);
       const std::vector<float> input = checked_input(x);
       const std::size_t batch = input.size() / model_.input_size();
+      const double outputs = static_cast<double>(batch) * static_cast<double>(model_.output_size());
+      if (outputs > kMaxElements) {
+        throw quantlab::Error("the output would have " + quantlab::format_number(outputs) + " values: at most " +
+                              quantlab::format_number(kMaxElements) + " fit in one call; give fewer examples");
+      }
       std::vector<float> y(batch * model_.output_size());
       model_.forward(input.data(), batch, y.data(), ks);
       return to_js(y, "Float32Array");
@@ -69,7 +74,7 @@ class ModelHandle {
  private:
   // x as floats, a whole number of examples, every value finite (throws quantlab::Error otherwise).
   std::vector<float> checked_input(const val& x) const {
-    std::vector<float> input = from_js<float>(x);
+    std::vector<float> input = from_js<float>(x, "x");
     quantlab::check_model_input(input.data(), input.size(), model_.input_size());
     return input;
   }
@@ -84,7 +89,7 @@ val create_simple_net(double seed) {
 
 val load_model(val bytes) {
   return guarded([&] {
-    const std::vector<std::uint8_t> data = from_js<std::uint8_t>(bytes);
+    const std::vector<std::uint8_t> data = from_js<std::uint8_t>(bytes, "data");
     return val(ModelHandle(quantlab::Mlp::deserialize(data.data(), data.size())));
   });
 }
@@ -92,12 +97,21 @@ val load_model(val bytes) {
 val time_gemm(std::string dtype, double m, double n, double k, std::string kernels, double iterations) {
   return guarded([&] {
     const auto& ks = quantlab::bench::kernels_named(kernels);
-    const std::size_t kk = quantlab::count_from_number(k, "k", 1, quantlab::kernels::kQs8MaxK);
-    return val(quantlab::bench::time_gemm_us(dtype, quantlab::count_from_number(m, "m", 1, 4096),
-                                             quantlab::count_from_number(n, "n", 1, 4096), kk, ks,
-                                             iteration_count(iterations)));
+    quantlab::bench::check_gemm_shape(m, n, k);
+    return val(quantlab::bench::time_gemm_us(dtype, static_cast<std::size_t>(m), static_cast<std::size_t>(n),
+                                             static_cast<std::size_t>(k), ks, iteration_count(iterations)));
   });
 }
+
+// undefined, or the Error of a GEMM shape outside the timed GEMM's limits (bench.hpp).
+val check_gemm_shape(double m, double n, double k) {
+  return guarded([&] {
+    quantlab::bench::check_gemm_shape(m, n, k);
+    return val::undefined();
+  });
+}
+
+void release_gemm_operands() { quantlab::bench::release_gemm_operands(); }
 
 val time_dot_peak(double iterations) {
   return guarded([&] {
@@ -128,6 +142,8 @@ EMSCRIPTEN_BINDINGS(model) {
   function("createSimpleNet", &create_simple_net);
   function("loadModel", &load_model);
   function("timeGemm", &time_gemm);
+  function("checkGemmShape", &check_gemm_shape);
+  function("releaseGemmOperands", &release_gemm_operands);
   function("timeDotPeak", &time_dot_peak);
   function("buildInfo", &build_info);
   function("allocatedBytes", &allocated_bytes);

@@ -40,7 +40,7 @@ val random_uniform(double seed, double n) { return random_array(seed, n, false);
 
 val symmetric_quantize(val x, double bits) {
   return guarded([&] {
-    const quantlab::SymmetricTensor t = quantlab::symmetric_quantize(from_js<double>(x), quantlab::bits_from_number(bits));
+    const quantlab::SymmetricTensor t = quantlab::symmetric_quantize(from_js<double>(x, "x"), quantlab::bits_from_number(bits));
     val o = val::object();
     o.set("q", signed_q_to_js(t.q, t.bits));
     o.set("scale", t.scale);
@@ -52,11 +52,11 @@ val symmetric_quantize(val x, double bits) {
 }
 
 val symmetric_dequantize(val q, double scale) {
-  return guarded([&] { return to_js(quantlab::symmetric_dequantize_f32(from_js<std::int32_t>(q), scale), "Float32Array"); });
+  return guarded([&] { return to_js(quantlab::symmetric_dequantize_f32(from_js<std::int32_t>(q, "q"), scale), "Float32Array"); });
 }
 
 val symmetric_dequantize_f64(val q, double scale) {
-  return guarded([&] { return to_js(quantlab::symmetric_dequantize_f64(from_js<std::int32_t>(q), scale), "Float64Array"); });
+  return guarded([&] { return to_js(quantlab::symmetric_dequantize_f64(from_js<std::int32_t>(q, "q"), scale), "Float64Array"); });
 }
 
 // The fields every per-channel result shares (symmetric and affine).
@@ -75,7 +75,7 @@ val per_channel_fields(const PerChannel& t) {
 val per_channel_quantize(val w, double rows, double cols, double bits) {
   return guarded([&] {
     const quantlab::SymmetricPerChannel t = quantlab::per_channel_quantize(
-        from_js<double>(w), dimension(rows, "rows"), dimension(cols, "cols"), quantlab::bits_from_number(bits));
+        from_js<double>(w, "w"), dimension(rows, "rows"), dimension(cols, "cols"), quantlab::bits_from_number(bits));
     val o = per_channel_fields(t);
     o.set("q", signed_q_to_js(t.q, t.bits));
     return o;
@@ -84,7 +84,7 @@ val per_channel_quantize(val w, double rows, double cols, double bits) {
 
 val per_channel_dequantize(val q, val scales, double rows, double cols) {
   return guarded([&] {
-    return to_js(quantlab::per_channel_dequantize(from_js<std::int32_t>(q), from_js<double>(scales),
+    return to_js(quantlab::per_channel_dequantize(from_js<std::int32_t>(q, "q"), from_js<double>(scales, "scales"),
                                                   dimension(rows, "rows"), dimension(cols, "cols")),
                  "Float64Array");
   });
@@ -92,7 +92,7 @@ val per_channel_dequantize(val q, val scales, double rows, double cols) {
 
 val affine_quantize(val x, double bits) {
   return guarded([&] {
-    const quantlab::AffineTensor t = quantlab::affine_quantize(from_js<double>(x), quantlab::bits_from_number(bits));
+    const quantlab::AffineTensor t = quantlab::affine_quantize(from_js<double>(x, "x"), quantlab::bits_from_number(bits));
     val o = val::object();
     o.set("q", unsigned_q_to_js(t.q, t.bits));
     o.set("scale", t.scale);
@@ -106,15 +106,16 @@ val affine_quantize(val x, double bits) {
 
 val affine_dequantize(val q, double scale, double zero_point) {
   return guarded([&] {
-    const auto zp = static_cast<std::int32_t>(quantlab::count_from_number(zero_point, "zeroPoint", 0, 65535));
-    return to_js(quantlab::affine_dequantize(from_js<std::int32_t>(q), scale, zp), "Float64Array");
+    quantlab::check_zero_point(zero_point, "zeroPoint");
+    const auto zp = static_cast<std::int32_t>(zero_point);
+    return to_js(quantlab::affine_dequantize(from_js<std::int32_t>(q, "q"), scale, zp), "Float64Array");
   });
 }
 
 val affine_per_channel_quantize(val w, double rows, double cols, double bits) {
   return guarded([&] {
     const quantlab::AffinePerChannel t = quantlab::affine_per_channel_quantize(
-        from_js<double>(w), dimension(rows, "rows"), dimension(cols, "cols"), quantlab::bits_from_number(bits));
+        from_js<double>(w, "w"), dimension(rows, "rows"), dimension(cols, "cols"), quantlab::bits_from_number(bits));
     val o = per_channel_fields(t);
     o.set("q", unsigned_q_to_js(t.q, t.bits));
     o.set("zeroPoints", to_js(t.zero_points, "Int32Array"));
@@ -124,20 +125,20 @@ val affine_per_channel_quantize(val w, double rows, double cols, double bits) {
 
 val affine_per_channel_dequantize(val q, val scales, val zero_points, double rows, double cols) {
   return guarded([&] {
-    return to_js(quantlab::affine_per_channel_dequantize(from_js<std::int32_t>(q), from_js<double>(scales),
-                                                         from_js<std::int32_t>(zero_points), dimension(rows, "rows"),
+    return to_js(quantlab::affine_per_channel_dequantize(from_js<std::int32_t>(q, "q"), from_js<double>(scales, "scales"),
+                                                         from_js<std::int32_t>(zero_points, "zeroPoints"), dimension(rows, "rows"),
                                                          dimension(cols, "cols")),
                  "Float64Array");
   });
 }
 
 val error_stats(val x, val recovered) {
-  return guarded([&] { return stats_to_js(quantlab::error_stats(from_js<double>(x), from_js<double>(recovered))); });
+  return guarded([&] { return stats_to_js(quantlab::error_stats(from_js<double>(x, "x"), from_js<double>(recovered, "recovered"))); });
 }
 
 val per_channel_error_stats(val x, val recovered, double rows, double cols) {
   return guarded([&] {
-    const auto stats = quantlab::per_channel_error_stats(from_js<double>(x), from_js<double>(recovered),
+    const auto stats = quantlab::per_channel_error_stats(from_js<double>(x, "x"), from_js<double>(recovered, "recovered"),
                                                          dimension(rows, "rows"), dimension(cols, "cols"));
     val out = val::array();
     for (const auto& s : stats) out.call<void>("push", stats_to_js(s));
@@ -146,12 +147,12 @@ val per_channel_error_stats(val x, val recovered, double rows, double cols) {
 }
 
 val quantization_mse(val x, double bits) {
-  return guarded([&] { return val(quantlab::quantization_mse(from_js<double>(x), quantlab::bits_from_number(bits))); });
+  return guarded([&] { return val(quantlab::quantization_mse(from_js<double>(x, "x"), quantlab::bits_from_number(bits))); });
 }
 
 val error_vs_bits(val x, double min_bits, double max_bits) {
   return guarded([&] {
-    const auto sweep = quantlab::error_vs_bits(from_js<double>(x), quantlab::bits_from_number(min_bits),
+    const auto sweep = quantlab::error_vs_bits(from_js<double>(x, "x"), quantlab::bits_from_number(min_bits),
                                                quantlab::bits_from_number(max_bits));
     val out = val::array();
     for (const auto& p : sweep) {

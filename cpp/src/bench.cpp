@@ -56,8 +56,10 @@ struct GemmOperands {
   std::vector<float> fa, fb, fc;     // fp32: rows, weights packed
 };
 
+std::map<std::string, GemmOperands> g_gemm_cache;
+
 GemmOperands& gemm_operands(const std::string& dtype, std::size_t m, std::size_t n, std::size_t k) {
-  static std::map<std::string, GemmOperands> cache;
+  auto& cache = g_gemm_cache;
   const auto it = cache.find(dtype);
   if (it != cache.end() && it->second.m == m && it->second.n == n && it->second.k == k) return it->second;
   NumpyRandom rng(1);
@@ -87,8 +89,21 @@ GemmOperands& gemm_operands(const std::string& dtype, std::size_t m, std::size_t
 
 }  // namespace
 
+void check_gemm_shape(double m, double n, double k) {
+  count_from_number(m, "m", 1, kMaxGemmMN);
+  count_from_number(n, "n", 1, kMaxGemmMN);
+  count_from_number(k, "k", 1, kMaxGemmK);
+  if (m * n * k > kMaxGemmMacs) {
+    throw Error("a timed GEMM does at most " + format_number(kMaxGemmMacs) + " multiply-adds per call, and m x n x k = " +
+                format_number(m) + " x " + format_number(n) + " x " + format_number(k) + " = " + format_number(m * n * k));
+  }
+}
+
+void release_gemm_operands() { g_gemm_cache.clear(); }
+
 double time_gemm_us(const std::string& dtype, std::size_t m, std::size_t n, std::size_t k,
                     const kernels::KernelSet& ks, std::size_t iterations) {
+  check_gemm_shape(static_cast<double>(m), static_cast<double>(n), static_cast<double>(k));
   GemmOperands& o = gemm_operands(dtype, m, n, k);
   if (dtype == "int8") {
     const std::size_t kp = kernels::qs8_padded_k(k);

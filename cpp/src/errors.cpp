@@ -1,8 +1,10 @@
 #include "quantlab/errors.hpp"
 
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 #include <sstream>
 
 namespace quantlab {
@@ -52,10 +54,11 @@ void check_finite_values(Span<double> x, const char* what) { check_finite(x, wha
 void check_finite_values(Span<float> x, const char* what) { check_finite(x, what); }
 
 void check_matrix_shape(std::size_t length, std::size_t rows, std::size_t cols, const char* what) {
-  if (rows == 0 || cols == 0 || rows * cols != length || length / rows != cols) {
+  if (rows == 0 || cols == 0 || length % rows != 0 || length / rows != cols) {
+    // The product in 64 bits (rows and cols come from outside: in 32-bit WebAssembly rows * cols can wrap).
     std::ostringstream msg;
-    msg << what << " has " << length << " values but rows x cols = " << rows << " x " << cols << " = "
-        << rows * cols << ": the shape must match the data length";
+    msg << what << " has " << count_of(length, "value") << " but rows x cols = " << rows << " x " << cols << " = "
+        << std::uint64_t{rows} * std::uint64_t{cols} << ": the shape must match the data length";
     throw Error(msg.str());
   }
 }
@@ -63,7 +66,8 @@ void check_matrix_shape(std::size_t length, std::size_t rows, std::size_t cols, 
 void check_same_length(std::size_t a, std::size_t b, const char* what_a, const char* what_b) {
   if (a != b) {
     std::ostringstream msg;
-    msg << what_a << " has " << a << " values but " << what_b << " has " << b << ": they must have the same length";
+    msg << what_a << " has " << count_of(a, "value") << " but " << what_b << " has " << b
+        << ": they must have the same length";
     throw Error(msg.str());
   }
 }
@@ -78,6 +82,43 @@ void check_scale(double scale, const char* what) {
   if (!std::isfinite(scale) || scale < 0) {
     throw Error(std::string(what) + " must be a finite number >= 0, got " + format_number(scale));
   }
+}
+
+void check_scale(double scale, const std::string& what) { check_scale(scale, what.c_str()); }
+
+void check_computed_scale(double scale, double range, const std::string& range_name, int bits, double divisor) {
+  if (range == 0 || scale >= std::numeric_limits<double>::min()) return;
+  throw Error(range_name + " = " + format_number(range) + " is too small to quantize at " + std::to_string(bits) +
+              " bits: divided by " + format_number(divisor) + " it gives a scale of " +
+              (scale == 0 ? std::string("0") : format_number(scale) + " (subnormal)") +
+              ", below the smallest normal float64 (2.2250738585072014e-308); multiply the data by a power of two first");
+}
+
+void check_zero_point(double zero_point, const std::string& what) {
+  if (!is_whole_in(zero_point, 0, 65535)) {
+    throw Error(what + " must be a whole number from 0 to 65535, got " + format_number(zero_point));
+  }
+}
+
+namespace {
+
+template <typename T>
+void check_products(Span<T> out, const char* formula, const char* type) {
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (!std::isfinite(out[i])) {
+      throw Error(std::string(formula) + " overflows " + type + " at index " + std::to_string(i) + " (it gives " +
+                  format_number(out[i]) + "): the scale is too large for these values");
+    }
+  }
+}
+
+}  // namespace
+
+void check_dequantized(Span<double> out, const char* formula) { check_products(out, formula, "float64"); }
+void check_dequantized(Span<float> out, const char* formula) { check_products(out, formula, "float32"); }
+
+std::string count_of(std::size_t n, const char* noun) {
+  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
 }
 
 }  // namespace quantlab

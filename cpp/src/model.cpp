@@ -1,8 +1,11 @@
 #include "quantlab/model.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 
+#include "quantlab/checked.hpp"
 #include "quantlab/errors.hpp"
 #include "quantlab/numpy_random.hpp"
 #include "quantlab/quantize.hpp"
@@ -22,6 +25,8 @@ Mlp::Mlp(std::vector<LinearLayer> layers) : layers_(std::move(layers)) {
 
 Mlp Mlp::create(const std::vector<std::size_t>& sizes, std::uint32_t seed) {
   if (sizes.size() < 2) throw Error("a model needs at least an input and an output size");
+  for (std::size_t s : sizes)
+    if (s == 0) throw Error("every layer size of a model must be at least 1");
   NumpyRandom rng(seed);
   std::vector<LinearLayer> layers;
   for (std::size_t i = 0; i + 1 < sizes.size(); ++i) {
@@ -29,7 +34,7 @@ Mlp Mlp::create(const std::vector<std::size_t>& sizes, std::uint32_t seed) {
     l.in = sizes[i];
     l.out = sizes[i + 1];
     const double bound = 1.0 / std::sqrt(static_cast<double>(l.in));
-    l.weight.resize(l.in * l.out);
+    l.weight.resize(checked_array_size<float>(checked_mul(l.in, l.out, "a layer's weights"), "a layer's weights"));
     for (float& w : l.weight) w = static_cast<float>(rng.uniform(-bound, bound));
     l.bias.resize(l.out);
     for (float& b : l.bias) b = static_cast<float>(rng.uniform(-bound, bound));
@@ -64,13 +69,65 @@ Mlp Mlp::quantize_dynamic(bool per_channel) const {
       values = std::move(t.q);
       q.scales = {static_cast<float>(t.scale)};
     }
+    // The scales are stored as float32: a scale that is subnormal there would lose its precision, or be 0.
+    const std::size_t per_scale = f.weight.size() / q.scales.size();  // the whole tensor, or one row
+    for (std::size_t c = 0; c < q.scales.size(); ++c) {
+      if (q.scales[c] == 0.0f || q.scales[c] >= std::numeric_limits<float>::min()) continue;
+      double max_w = 0.0;
+      for (std::size_t i = c * per_scale; i < (c + 1) * per_scale; ++i) max_w = std::max(max_w, std::fabs(double{f.weight[i]}));
+      const std::string where = "layer " + std::to_string(layers.size() + 1) +
+                                (per_channel ? ", row " + std::to_string(c) : std::string());
+      throw Error(where + ": max|w| = " + format_number(max_w) + " is too small for int8 with a float32 scale: max|w| / 127 = " +
+                  format_number(max_w / 127) + " is below the smallest normal float32 (1.1754943508222875e-38)");
+    }
     q.qweight.assign(values.begin(), values.end());
     layers.push_back(std::move(q));
   }
   return Mlp(std::move(layers));
 }
 
+namespace {
+
+// Scratch memory of forward() per model: a batch runs in chunks of rows whose scratch (hidden activations, int16
+// activation rows, int32 accumulators, row scales) fits in this budget, or in one row's worth for a model too wide
+// for it. So a batch of 40,000 SimpleNet inputs keeps about 1 MB of scratch, not 147 MB, and the rows of a chunk
+// still make GEMMs large enough to be fast. A row's result does not depend on the chunking (kernels.hpp).
+constexpr std::size_t kForwardScratchBytes = std::size_t{1} << 20;
+
+float max_abs_of(const float* x, std::size_t n) {
+  float m = 0.0f;
+  for (std::size_t i = 0; i < n; ++i) m = std::max(m, std::fabs(x[i]));
+  return m;
+}
+
+// Layer `layer` (1-based) of example `example` (1-based) gave a non-finite value: the float32 arithmetic
+// overflowed (a NaN comes from Infinity - Infinity). Names the example's largest input, the usual cause.
+[[noreturn]] void throw_overflow(std::size_t layer, std::size_t example, std::size_t output, float value,
+                                 float input_max_abs) {
+  throw Error("the forward pass overflows float32 in layer " + std::to_string(layer) + " (example " +
+              std::to_string(example) + ", output " + std::to_string(output) + " is " + format_number(value) +
+              "): the input is too large for this model (its largest |value| is " + format_number(input_max_abs) +
+              ")");
+}
+
+}  // namespace
+
 void Mlp::forward(const float* x, std::size_t batch, float* y, const kernels::KernelSet& k) const {
+  std::size_t widest = 0;
+  for (const LinearLayer& l : layers_) widest = std::max({widest, l.out, kernels::qs8_padded_k(l.in)});
+  // Per row: two float activation buffers, int32 accumulators, int16 activations (counted as 4 bytes), a scale.
+  const std::size_t row_bytes = checked_add(checked_mul(widest, 16, "a forward row"), 4, "a forward row");
+  const std::size_t chunk = std::max<std::size_t>(1, kForwardScratchBytes / row_bytes);
+  const std::size_t in_size = input_size(), out_size = output_size();
+  for (std::size_t r0 = 0; r0 < batch; r0 += chunk) {
+    const std::size_t rows = std::min(chunk, batch - r0);
+    // Batch 1 uses the GEMV kernels; a chunk of one row of a larger batch gives the same bits through the GEMM.
+    forward_rows(x + r0 * in_size, rows, batch == 1, y + r0 * out_size, k, r0);
+  }
+}
+
+void Mlp::forward_rows(const float* x, std::size_t batch, bool gemv, float* y, const kernels::KernelSet& k,
+                       std::size_t first_example) const {
   const float* in = x;
   for (std::size_t i = 0; i < layers_.size(); ++i) {
     const LinearLayer& l = layers_[i];
@@ -78,31 +135,52 @@ void Mlp::forward(const float* x, std::size_t batch, float* y, const kernels::Ke
     const bool relu = !last;
     float* out = y;
     if (!last) {
-      act_[i % 2].resize(batch * l.out);
+      act_[i % 2].resize(checked_mul(batch, l.out, "the forward activations"));
       out = act_[i % 2].data();
     }
+    // Every value a layer gives must be finite; a hidden NaN would otherwise become 0 in the ReLU.
+    const auto check_finite_outputs = [&] {
+      for (std::size_t r = 0; r < batch; ++r)
+        for (std::size_t c = 0; c < l.out; ++c)
+          if (!std::isfinite(out[r * l.out + c]))
+            throw_overflow(i + 1, first_example + r + 1, c + 1, out[r * l.out + c], max_abs_of(x + r * layers_[0].in, layers_[0].in));
+    };
     if (l.type == WeightType::kFloat32) {
-      if (batch == 1) {
+      if (gemv) {
         k.f32_gemv(l.out, l.in, in, l.packed_f32.data(), out);
       } else {
         k.f32_gemm(batch, l.out, l.in, in, l.packed_f32.data(), out);
       }
+      check_finite_outputs();
       k.f32_bias_act(batch, l.out, out, l.bias.data(), relu);
     } else {
       const std::size_t kp = kernels::qs8_padded_k(l.in);
-      qact_.resize(batch * kp);
-      acc_.resize(batch * l.out);
+      qact_.resize(checked_mul(batch, kp, "the forward activations"));
+      acc_.resize(checked_mul(batch, l.out, "the forward accumulators"));
       row_scales_.resize(batch);
       k.qs8_quantize_rows(batch, l.in, kp, in, qact_.data(), row_scales_.data());
-      if (batch == 1) {
+      // The rescale row_scale x col_scale must be finite, or an accumulator of 0 would give NaN.
+      const float max_row = *std::max_element(row_scales_.begin(), row_scales_.end());
+      const float max_col = *std::max_element(l.col_scales.begin(), l.col_scales.end());
+      if (!std::isfinite(max_row * max_col)) {
+        const std::size_t r = static_cast<std::size_t>(std::max_element(row_scales_.begin(), row_scales_.end()) - row_scales_.begin());
+        throw_overflow(i + 1, first_example + r + 1, 1, max_row * max_col, max_abs_of(x + r * layers_[0].in, layers_[0].in));
+      }
+      if (gemv) {
         k.qs8_gemv(l.out, kp, qact_.data(), l.packed_q.data(), acc_.data());
       } else {
         k.qs8_gemm(batch, l.out, kp, qact_.data(), l.packed_q.data(), acc_.data());
       }
       k.qs8_dequantize(batch, l.out, acc_.data(), row_scales_.data(), l.col_scales.data(), l.bias.data(), relu, out);
     }
+    check_finite_outputs();
     in = out;
   }
+}
+
+std::size_t Mlp::scratch_bytes() const {
+  return (act_[0].capacity() + act_[1].capacity() + row_scales_.capacity()) * sizeof(float) +
+         qact_.capacity() * sizeof(std::int16_t) + acc_.capacity() * sizeof(std::int32_t);
 }
 
 std::size_t check_model_input(const float* x, std::size_t length, std::size_t input_size) {

@@ -1,6 +1,7 @@
 // The QuantLab model file (docs/model-format.md): little-endian, CRC-32 at the end.
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <string>
 
 #include "quantlab/errors.hpp"
@@ -67,24 +68,26 @@ class Writer {
 class Reader {
  public:
   Reader(const std::uint8_t* data, std::size_t size) : data_(data), size_(size) {}
-  // Fails with "truncated" when fewer than n bytes remain.
-  const std::uint8_t* take(std::size_t n, const std::string& what) {
+  // Fails with "truncated" when fewer than n bytes remain. n is 64-bit: sizes declared in a file can exceed
+  // WebAssembly's 32-bit size_t, and must be compared with the bytes present before anything is allocated.
+  const std::uint8_t* take(std::uint64_t n, const std::string& what) {
     if (n > size_ - pos_) {
       throw Error("model file is truncated: " + what + " needs " + std::to_string(n) + " bytes at offset " +
                   std::to_string(pos_) + ", but the file has only " + std::to_string(size_ - pos_) + " left");
     }
     const std::uint8_t* p = data_ + pos_;
-    pos_ += n;
+    pos_ += static_cast<std::size_t>(n);
     return p;
   }
   std::uint32_t u32(const std::string& what) {
     const std::uint8_t* p = take(4, what);
     return le32(p);
   }
-  std::vector<float> floats(std::size_t n, const std::string& what) {
+  // n floats; the bytes are taken (and so checked to be present) before the vector is allocated.
+  std::vector<float> floats(std::uint64_t n, const std::string& what) {
     const std::uint8_t* p = take(n * 4, what);
-    std::vector<float> v(n);
-    for (std::size_t i = 0; i < n; ++i) {
+    std::vector<float> v(static_cast<std::size_t>(n));
+    for (std::size_t i = 0; i < v.size(); ++i) {
       const std::uint32_t bits = le32(p + 4 * i);
       std::memcpy(&v[i], &bits, 4);
     }
@@ -98,10 +101,50 @@ class Reader {
   std::size_t pos_ = 0;
 };
 
-void check_values(const std::vector<float>& v, const std::string& what, bool non_negative) {
+// What a layer's header declares, with its sizes in bytes computed in 64 bits (in, out <= 2^16, so no product
+// can overflow).
+struct LayerHeader {
+  std::uint32_t in = 0, out = 0, type = 0, scale_count = 0;
+  std::uint64_t weights() const { return std::uint64_t{in} * out; }
+  std::uint64_t weight_bytes() const { return type == 0 ? weights() * 4 : weights(); }
+  std::uint64_t padding_bytes() const { return type == 0 ? 0 : (4 - weights() % 4) % 4; }
+};
+
+// Reads and checks one layer's header (shape, weight type, scale count); `name` is "layer 3".
+LayerHeader read_layer_header(Reader& r, const std::string& name) {
+  LayerHeader h;
+  h.in = r.u32(name + " shape");
+  h.out = r.u32(name + " shape");
+  if (h.in == 0 || h.out == 0 || h.in > kMaxDim || h.out > kMaxDim) {
+    throw Error("model file is invalid: " + name + " is " + std::to_string(h.in) + " -> " + std::to_string(h.out) +
+                " (sizes from 1 to " + std::to_string(kMaxDim) + ")");
+  }
+  h.type = r.u32(name + " weight type");
+  if (h.type > 1) throw Error("model file is invalid: " + name + " has unknown weight type " + std::to_string(h.type));
+  h.scale_count = r.u32(name + " scale count");
+  const bool scales_ok = h.type == 0 ? h.scale_count == 0 : (h.scale_count == 1 || h.scale_count == h.out);
+  if (!scales_ok) {
+    throw Error("model file is invalid: " + name + " has " + std::to_string(h.scale_count) + " scales for " +
+                std::to_string(h.out) + " outputs");
+  }
+  return h;
+}
+
+void check_values(const std::vector<float>& v, const std::string& what) {
   for (std::size_t i = 0; i < v.size(); ++i) {
-    if (!std::isfinite(v[i]) || (non_negative && v[i] < 0)) {
+    if (!std::isfinite(v[i])) {
       throw Error("model file is invalid: " + what + "[" + std::to_string(i) + "] is " + format_number(v[i]));
+    }
+  }
+}
+
+// A weight scale is 0 (an all-zero tensor or row) or a normal float32: a negative, subnormal or infinite scale
+// cannot come from quantize_dynamic.
+void check_scales(const std::vector<float>& v, const std::string& what) {
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (!std::isfinite(v[i]) || v[i] < 0 || (v[i] != 0 && v[i] < std::numeric_limits<float>::min())) {
+      throw Error("model file is invalid: " + what + "[" + std::to_string(i) + "] is " + format_number(v[i]) +
+                  " (a scale is 0 or a normal float32 from 1.1754944e-38 to 3.4028235e+38)");
     }
   }
 }
@@ -147,34 +190,18 @@ Mlp Mlp::deserialize(const std::uint8_t* data, std::size_t size) {
   if (count == 0 || count > kMaxLayers) {
     throw Error("model file is invalid: " + std::to_string(count) + " layers (1 to " + std::to_string(kMaxLayers) + " allowed)");
   }
-  std::vector<LinearLayer> layers(count);
+  const std::size_t layers_start = r.pos();
+
+  // Pass 1, nothing allocated but the headers: every size the file declares must be present in it (64-bit
+  // arithmetic, so nothing wraps in 32-bit WebAssembly), nothing may follow the checksum, and the checksum must match.
+  std::vector<LayerHeader> headers(count);
   for (std::uint32_t i = 0; i < count; ++i) {
-    LinearLayer& l = layers[i];
     const std::string name = "layer " + std::to_string(i + 1);
-    l.in = r.u32(name + " shape");
-    l.out = r.u32(name + " shape");
-    if (l.in == 0 || l.out == 0 || l.in > kMaxDim || l.out > kMaxDim) {
-      throw Error("model file is invalid: " + name + " is " + std::to_string(l.in) + " -> " + std::to_string(l.out) +
-                  " (sizes from 1 to " + std::to_string(kMaxDim) + ")");
-    }
-    const std::uint32_t type = r.u32(name + " weight type");
-    if (type > 1) throw Error("model file is invalid: " + name + " has unknown weight type " + std::to_string(type));
-    l.type = static_cast<WeightType>(type);
-    const std::uint32_t scale_count = r.u32(name + " scale count");
-    const bool scales_ok = l.type == WeightType::kFloat32 ? scale_count == 0 : (scale_count == 1 || scale_count == l.out);
-    if (!scales_ok) {
-      throw Error("model file is invalid: " + name + " has " + std::to_string(scale_count) + " scales for " +
-                  std::to_string(l.out) + " outputs");
-    }
-    l.scales = r.floats(scale_count, name + " scales");
-    if (l.type == WeightType::kFloat32) {
-      l.weight = r.floats(l.in * l.out, name + " weights");
-    } else {
-      const std::uint8_t* p = r.take(l.in * l.out, name + " weights");
-      l.qweight.assign(reinterpret_cast<const std::int8_t*>(p), reinterpret_cast<const std::int8_t*>(p) + l.in * l.out);
-      r.take(pad4(l.in * l.out) - l.in * l.out, name + " padding");
-    }
-    l.bias = r.floats(l.out, name + " bias");
+    const LayerHeader& h = headers[i] = read_layer_header(r, name);
+    r.take(std::uint64_t{h.scale_count} * 4, name + " scales");
+    r.take(h.weight_bytes(), name + " weights");
+    r.take(h.padding_bytes(), name + " padding");
+    r.take(std::uint64_t{h.out} * 4, name + " bias");
   }
   const std::size_t payload = r.pos();
   const std::uint32_t stored_crc = r.u32("the checksum");
@@ -183,17 +210,40 @@ Mlp Mlp::deserialize(const std::uint8_t* data, std::size_t size) {
   }
   if (model_crc32(data, payload) != stored_crc) throw Error("model file is corrupt: its CRC-32 checksum does not match");
 
-  for (std::uint32_t i = 0; i < count; ++i) {
-    const LinearLayer& l = layers[i];
-    const std::string name = "layer " + std::to_string(i + 1);
-    if (i > 0 && l.in != layers[i - 1].out) {
-      throw Error("model file is invalid: " + name + " takes " + std::to_string(l.in) + " inputs but the layer before gives " +
-                  std::to_string(layers[i - 1].out));
+  for (std::uint32_t i = 1; i < count; ++i) {
+    if (headers[i].in != headers[i - 1].out) {
+      throw Error("model file is invalid: layer " + std::to_string(i + 1) + " takes " + std::to_string(headers[i].in) +
+                  " inputs but the layer before gives " + std::to_string(headers[i - 1].out));
     }
-    if (l.type != layers[0].type) throw Error("model file is invalid: layers mix fp32 and int8 weights");
-    check_values(l.scales, name + " scale", true);
-    check_values(l.weight, name + " weight", false);
-    check_values(l.bias, name + " bias", false);
+    if (headers[i].type != headers[0].type) throw Error("model file is invalid: layers mix fp32 and int8 weights");
+  }
+
+  // Pass 2: the values, every size now known to be backed by bytes of the file.
+  Reader values(data, size);
+  values.take(layers_start, "the file header");
+  std::vector<LinearLayer> layers(count);
+  for (std::uint32_t i = 0; i < count; ++i) {
+    const LayerHeader& h = headers[i];
+    LinearLayer& l = layers[i];
+    const std::string name = "layer " + std::to_string(i + 1);
+    read_layer_header(values, name);
+    l.in = h.in;
+    l.out = h.out;
+    l.type = static_cast<WeightType>(h.type);
+    l.scales = values.floats(h.scale_count, name + " scales");
+    check_scales(l.scales, name + " scale");
+    if (l.type == WeightType::kFloat32) {
+      l.weight = values.floats(h.weights(), name + " weights");
+      check_values(l.weight, name + " weight");
+    } else {
+      const auto* p = reinterpret_cast<const std::int8_t*>(values.take(h.weight_bytes(), name + " weights"));
+      l.qweight.assign(p, p + h.weights());
+      const std::uint8_t* pad = values.take(h.padding_bytes(), name + " padding");
+      for (std::uint64_t b = 0; b < h.padding_bytes(); ++b)
+        if (pad[b] != 0) throw Error("model file is invalid: " + name + " padding is not zero");
+    }
+    l.bias = values.floats(h.out, name + " bias");
+    check_values(l.bias, name + " bias");
   }
   return Mlp(std::move(layers));
 }

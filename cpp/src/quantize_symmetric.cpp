@@ -1,5 +1,7 @@
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <string>
 
 #include "quantlab/errors.hpp"
 #include "quantlab/quantize.hpp"
@@ -38,7 +40,9 @@ SymmetricTensor symmetric_quantize(Span<double> x, int bits) {
   SymmetricTensor r;
   r.bits = bits;
   r.qmax = symmetric_qmax(bits);
-  r.scale = max_abs(x.data(), x.size()) / r.qmax;
+  const double m = max_abs(x.data(), x.size());
+  r.scale = m / r.qmax;
+  check_computed_scale(r.scale, m, "max|x|", bits, r.qmax);
   r.q.resize(x.size());
   quantize_range(x.data(), x.size(), r.scale, r.qmax, r.q.data());
   return r;
@@ -56,7 +60,9 @@ SymmetricPerChannel per_channel_quantize(Span<double> w, std::size_t rows, std::
   r.q.resize(w.size());
   for (std::size_t row = 0; row < rows; ++row) {
     const double* x = w.data() + row * cols;
-    r.scales[row] = max_abs(x, cols) / r.qmax;
+    const double m = max_abs(x, cols);
+    r.scales[row] = m / r.qmax;
+    check_computed_scale(r.scales[row], m, "max|weights[" + std::to_string(row) + "]|", bits, r.qmax);
     if (r.scales[row] == 0.0) ++r.zero_rows;
     quantize_range(x, cols, r.scales[row], r.qmax, r.q.data() + row * cols);
   }
@@ -65,9 +71,15 @@ SymmetricPerChannel per_channel_quantize(Span<double> w, std::size_t rows, std::
 
 std::vector<float> symmetric_dequantize_f32(Span<std::int32_t> q, double scale) {
   check_scale(scale, "scale");
+  if (scale > std::numeric_limits<float>::max()) {
+    // NumPy 1.x would switch to float64 for such a scale; a float32 result cannot hold it.
+    throw Error("scale = " + format_number(scale) + " does not fit in float32 (at most 3.4028234663852886e+38): "
+                "dequantize in float64 instead (symmetricDequantizeF64)");
+  }
   const float s = static_cast<float>(scale);
   std::vector<float> out(q.size());
   for (std::size_t i = 0; i < q.size(); ++i) out[i] = static_cast<float>(q[i]) * s;
+  check_dequantized(Span<float>(out), "q x scale");
   return out;
 }
 
@@ -75,6 +87,7 @@ std::vector<double> symmetric_dequantize_f64(Span<std::int32_t> q, double scale)
   check_scale(scale, "scale");
   std::vector<double> out(q.size());
   for (std::size_t i = 0; i < q.size(); ++i) out[i] = static_cast<double>(q[i]) * scale;
+  check_dequantized(Span<double>(out), "q x scale");
   return out;
 }
 
@@ -84,10 +97,11 @@ std::vector<double> per_channel_dequantize(Span<std::int32_t> q, Span<double> sc
   check_same_length(scales.size(), rows, "scales", "the row count");
   std::vector<double> out(q.size());
   for (std::size_t row = 0; row < rows; ++row) {
-    check_scale(scales[row], "scales[row]");
+    check_scale(scales[row], "scales[" + std::to_string(row) + "]");
     // float32(q) is exact for |q| < 2^24, so widening straight to double gives NumPy's float64 product.
     for (std::size_t c = 0; c < cols; ++c) out[row * cols + c] = static_cast<double>(q[row * cols + c]) * scales[row];
   }
+  check_dequantized(Span<double>(out), "q x scales[row]");
   return out;
 }
 

@@ -96,11 +96,14 @@ export function measureGemmAndPeak(lab, timing = {}) {
   const shape = { m: 256, n: 256, k: 784 };
   const macs = shape.m * shape.n * shape.k;
   const peak = lab.dotPeakTimer();
-  const t = timeInterleaved({
-    int8: lab.gemmTimer({ dtype: 'int8', ...shape }),
-    fp32: lab.gemmTimer({ dtype: 'fp32', ...shape }),
-    peak,
-  }, timing);
+  const int8 = lab.gemmTimer({ dtype: 'int8', ...shape });
+  const fp32 = lab.gemmTimer({ dtype: 'fp32', ...shape });
+  let t;
+  try {
+    t = timeInterleaved({ int8, fp32, peak }, timing);
+  } finally {
+    int8.release();  // the operands both timers kept
+  }
   return {
     gemmInt8Gmacs: macs / t.int8.medianUs / 1e3,
     gemmFp32Gmacs: macs / t.fp32.medianUs / 1e3,

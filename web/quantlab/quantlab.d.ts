@@ -79,9 +79,9 @@ export interface TimingOptions {
   warmupMs?: number;
   /** How many batches are timed; the median is reported (default 15, from 1 to 1000). */
   batches?: number;
-  /** About how long one batch runs, in ms (default 25, above 0 and at most 60000). */
+  /** About how long one batch (one call of a run) lasts, in ms (default 25, above 0 and at most 5000). */
   batchMs?: number;
-  /** Called after each batch. */
+  /** Called after each batch (a function, or left out). */
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -127,18 +127,24 @@ export interface QuantLab {
   quantizeDynamic(model: Model, options?: { perChannel?: boolean }): Model;
   /** Reads serialize()'s bytes; throws on a truncated, corrupt or unknown file and creates nothing. */
   loadModel(bytes: Uint8Array | ArrayBuffer): Model;
-  /** Times forward passes inside WebAssembly. */
+  /**
+   * Times forward passes inside WebAssembly. batch: 1 to 4096 (a generated input), or an `input` of whole examples.
+   * Every options object takes only the keys listed; anything else is an error that names it.
+   */
   benchmark(model: Model, options?: TimingOptions & { kernels?: Kernels; batch?: number; input?: NumberArray }):
     Timing & { kernels: string; batch: number };
   /** run(iterations): runs forward passes inside WebAssembly, returns the elapsed µs (for timeInterleaved). */
   forwardTimer(model: Model, options?: { kernels?: Kernels; batch?: number; input?: NumberArray }):
     ((iterations: number) => number) & { batch: number };
-  /** Times C[m x n] = A[m x k] . B[n x k]^T (defaults: int8, 256 x 784 x 256). */
+  /**
+   * Times C[m x n] = A[m x k] . B[n x k]^T (defaults: int8, 256 x 784 x 256); m and n 1 to 1024, k 1 to 4096,
+   * m·n·k at most 2^28. The operands are freed when it returns.
+   */
   benchmarkGemm(options?: TimingOptions & { dtype?: 'int8' | 'fp32'; m?: number; n?: number; k?: number; kernels?: Kernels }):
     Timing & { gmacs: number; dtype: string; m: number; n: number; k: number };
-  /** run(iterations) -> µs of that many GEMMs (for timeInterleaved). */
+  /** run(iterations) -> µs of that many GEMMs (for timeInterleaved); run.release() frees the operands it keeps. */
   gemmTimer(options?: { dtype?: 'int8' | 'fp32'; m?: number; n?: number; k?: number; kernels?: Kernels }):
-    (iterations: number) => number;
+    ((iterations: number) => number) & { release(): void };
   /** run(units) -> µs of units x 1000 probe iterations; macsPerIteration is per unit. */
   dotPeakTimer(): ((units: number) => number) & { macsPerIteration: number };
   /** Throughput of i32x4.dot_i16x8_s in a register loop (SIMD build only): the ceiling of the int8 GEMM. */

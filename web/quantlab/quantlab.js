@@ -50,6 +50,7 @@ export async function createQuantLab(options = {}) {
   if (options === null || typeof options !== 'object') {
     throw new TypeError('createQuantLab options must be an object such as {simd: "auto"}');
   }
+  checkOptionNames(options, 'createQuantLab', ['simd']);
   const requested = options.simd ?? 'auto';
   if (requested !== 'auto' && requested !== true && requested !== false) {
     throw new TypeError(`options.simd must be 'auto', true or false, got ${describe(requested)}`);
@@ -101,6 +102,66 @@ function integers(value, name) {
   return arr;
 }
 
+// Quantized values cross as int32: a typed array that cannot hold anything else passes through; any other (a
+// Uint32Array, floats, a plain array) is checked, so that 1e10 or 4294967295 is an error, not a wrapped int32.
+const INT32_SAFE = [Int8Array, Uint8Array, Int16Array, Uint16Array, Int32Array];
+
+function quantizedValues(value, name) {
+  if (INT32_SAFE.some((T) => value instanceof T)) return value;
+  const arr = integers(value, name);
+  for (let i = 0; i < arr.length; i++) {
+    if (arr[i] < -2147483648 || arr[i] > 2147483647) {
+      throw new RangeError(`${name}[${i}] is ${arr[i]}: quantized values must be integers from -2147483648 to 2147483647`);
+    }
+  }
+  return arr;
+}
+
+// Affine zero points: whole numbers in [0, 65535], with the core's message (checked here too, before they are
+// narrowed to int32).
+function zeroPointValues(value, name) {
+  const arr = integers(value, name);
+  for (let i = 0; i < arr.length; i++) {
+    if (!(arr[i] >= 0 && arr[i] <= 65535)) throw new RangeError(`${name}[${i}] must be a whole number from 0 to 65535, got ${arr[i]}`);
+  }
+  return arr;
+}
+
+// Options objects: undefined (every default) or an object whose keys are all known, checked before anything is
+// allocated in WebAssembly. A wrong type would otherwise reach Embind, whose BindingError names nothing and keeps
+// the call's arguments alive.
+function checkOptionNames(options, method, known) {
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) throw new TypeError(`${method}: unknown option '${key}' (the options are ${known.join(', ')})`);
+  }
+}
+
+function optionsOf(value, method, example, known) {
+  if (value === undefined) return {};
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new TypeError(`${method} options must be an object such as ${example}, got ${describe(value)}`);
+  }
+  checkOptionNames(value, method, known);
+  return value;
+}
+
+// Strings the core checks itself (its message names the accepted values); anything else is stopped here.
+function kernelsName(value) {
+  if (typeof value !== 'string') throw new TypeError(`kernels must be 'auto', 'simd' or 'scalar', got ${describe(value)}`);
+  return value;
+}
+
+function dtypeName(value) {
+  if (typeof value !== 'string') throw new TypeError(`dtype must be 'int8' or 'fp32', got ${describe(value)}`);
+  return value;
+}
+
+const TIMING_OPTIONS = ['warmupMs', 'batches', 'batchMs', 'onProgress'];
+const FORWARD_TIMER_OPTIONS = ['kernels', 'batch', 'input'];
+const GEMM_OPTIONS = ['dtype', 'm', 'n', 'k', 'kernels'];
+/** The largest batch benchmark() and forwardTimer() generate an input for. */
+const MAX_BENCHMARK_BATCH = 4096;
+
 function float32s(value, name) {
   if (value instanceof Float32Array) return value;
   return Float32Array.from(numbers(value, name));
@@ -134,15 +195,20 @@ function median(values) {
 const MIN_CALL_US = 2000;
 const MAX_ITERATIONS = 1e8;
 
-function checkTimingOptions({ warmupMs, batches, batchMs }) {
+// One call of a run lasts about batchMs (the schedule sizes it so): at most 5 s, so that no single call blocks a
+// page for long; the warm-up is made of short calls.
+function checkTimingOptions({ warmupMs, batches, batchMs, onProgress }) {
   if (!Number.isInteger(batches) || batches < 1 || batches > 1000) {
     throw new RangeError(`batches must be an integer from 1 to 1000, got ${describe(batches)}`);
   }
   if (typeof warmupMs !== 'number' || !(warmupMs >= 0 && warmupMs <= 60000)) {
     throw new RangeError(`warmupMs must be a number from 0 to 60000, got ${describe(warmupMs)}`);
   }
-  if (typeof batchMs !== 'number' || !(batchMs > 0 && batchMs <= 60000)) {
-    throw new RangeError(`batchMs must be a number above 0 and at most 60000, got ${describe(batchMs)}`);
+  if (typeof batchMs !== 'number' || !(batchMs > 0 && batchMs <= 5000)) {
+    throw new RangeError(`batchMs must be a number above 0 and at most 5000, got ${describe(batchMs)}`);
+  }
+  if (onProgress !== undefined && typeof onProgress !== 'function') {
+    throw new TypeError(`onProgress must be a function, got ${describe(onProgress)}`);
   }
 }
 
@@ -168,8 +234,9 @@ function* calibrate(id, warmupMs) {
   return perIteration;
 }
 
-function* interleavedSchedule(ids, { warmupMs = 150, batches = 15, batchMs = 25, onProgress } = {}) {
-  checkTimingOptions({ warmupMs, batches, batchMs });
+function* interleavedSchedule(ids, options, method = 'timeInterleaved') {
+  const { warmupMs = 150, batches = 15, batchMs = 25, onProgress } = optionsOf(options, method, '{batches: 15}', TIMING_OPTIONS);
+  checkTimingOptions({ warmupMs, batches, batchMs, onProgress });
   const iterations = {};
   for (const id of ids) {
     const perIteration = yield* calibrate(id, warmupMs);
@@ -194,7 +261,12 @@ function* interleavedSchedule(ids, { warmupMs = 150, batches = 15, batchMs = 25,
 }
 
 export function timeInterleaved(runs, options) {
-  const schedule = interleavedSchedule(Object.keys(runs), options);
+  return runInterleaved(runs, options, 'timeInterleaved');
+}
+
+// timeInterleaved, with the name of the public method whose options these are (for the messages).
+function runInterleaved(runs, options, method) {
+  const schedule = interleavedSchedule(Object.keys(runs), options, method);
   let step = schedule.next();
   while (!step.done) step = schedule.next(runs[step.value[0]](step.value[1]));
   return step.value;
@@ -202,13 +274,13 @@ export function timeInterleaved(runs, options) {
 
 /** timeInterleaved for runs that may return a Promise of the microseconds (e.g. another runtime's session.run). */
 export async function timeInterleavedAsync(runs, options) {
-  const schedule = interleavedSchedule(Object.keys(runs), options);
+  const schedule = interleavedSchedule(Object.keys(runs), options, 'timeInterleavedAsync');
   let step = schedule.next();
   while (!step.done) step = schedule.next(await runs[step.value[0]](step.value[1]));
   return step.value;
 }
 
-const timeBatches = (run, options) => timeInterleaved({ run }, options).run;
+const timeBatches = (run, options, method) => runInterleaved({ run }, options, method).run;
 
 function number(value, name) {
   if (typeof value !== 'number') throw new TypeError(`${name} must be a number, got ${describe(value)}`);
@@ -256,7 +328,9 @@ class Model {
   }
 
   /** Outputs for x: inputSize values (batch 1) or a multiple of it (a batch, row after row). */
-  forward(x, { kernels = 'auto' } = {}) {
+  forward(x, options) {
+    const { kernels = 'auto' } = optionsOf(options, 'forward', "{kernels: 'auto'}", ['kernels']);
+    kernelsName(kernels);
     return unwrap(this.handleFor(this.#lab).forward(float32s(x, 'x'), kernels));
   }
 
@@ -290,8 +364,9 @@ class QuantLab {
   }
 
   /** int8 weights (per tensor, or per output channel), fp32 biases, activations quantized per call. */
-  quantizeDynamic(model, { perChannel = false } = {}) {
+  quantizeDynamic(model, options) {
     if (!(model instanceof Model)) throw new TypeError(`model must be a Model, got ${describe(model)}`);
+    const { perChannel = false } = optionsOf(options, 'quantizeDynamic', '{perChannel: true}', ['perChannel']);
     if (typeof perChannel !== 'boolean') throw new TypeError(`perChannel must be true or false, got ${describe(perChannel)}`);
     return new Model(unwrap(model.handleFor(this).quantizeDynamic(perChannel)), this);
   }
@@ -305,41 +380,69 @@ class QuantLab {
    * Times forward passes inside WebAssembly: warm-up, then `batches` batches of about `batchMs` each.
    * Returns {medianUs, minUs, maxUs, samplesUs, iterations, batches, kernels, batch} (µs per forward).
    */
-  benchmark(model, { kernels = 'auto', batch = 1, input, ...timing } = {}) {
+  benchmark(model, options) {
+    const example = "{kernels: 'auto', batch: 1}";
+    const { kernels = 'auto', batch = 1, input, ...timing } =
+      optionsOf(options, 'benchmark', example, [...FORWARD_TIMER_OPTIONS, ...TIMING_OPTIONS]);
+    const { warmupMs = 150, batches = 15, batchMs = 25, onProgress } = timing;
+    checkTimingOptions({ warmupMs, batches, batchMs, onProgress });
     const run = this.forwardTimer(model, { kernels, batch, input });
-    return { ...timeBatches(run, timing), kernels: kernels === 'auto' ? this.kernels : kernels, batch: run.batch };
+    return { ...timeBatches(run, timing, 'benchmark'), kernels: kernels === 'auto' ? this.kernels : kernels, batch: run.batch };
   }
 
   /**
    * A function run(iterations) that runs `iterations` forward passes inside WebAssembly and returns the
    * elapsed microseconds: what benchmark() times, for timeInterleaved() with other runs.
    */
-  forwardTimer(model, { kernels = 'auto', batch = 1, input } = {}) {
+  forwardTimer(model, options) {
     if (!(model instanceof Model)) throw new TypeError(`model must be a Model, got ${describe(model)}`);
-    const handle = model.handleFor(this);
-    const x = input === undefined
-      ? Float32Array.from(this.randn(0, number(batch, 'batch') * model.inputSize))
-      : float32s(input, 'input');
-    const run = (iterations) => unwrap(handle.timeForward(x, kernels, iterations));
+    const { kernels = 'auto', batch = 1, input } = optionsOf(options, 'forwardTimer', "{kernels: 'auto', batch: 1}", FORWARD_TIMER_OPTIONS);
+    kernelsName(kernels);
+    if (!Number.isInteger(batch) || batch < 1 || batch > MAX_BENCHMARK_BATCH) {
+      throw new RangeError(`batch must be an integer from 1 to ${MAX_BENCHMARK_BATCH}, got ${describe(batch)}`);
+    }
+    model.handleFor(this);
+    const x = input === undefined ? Float32Array.from(this.randn(0, batch * model.inputSize)) : float32s(input, 'input');
+    // The handle is looked up at every call: a model deleted meanwhile (say in onProgress) gives the named error.
+    const run = (iterations) => unwrap(model.handleFor(this).timeForward(x, kernels, iterations));
     run.batch = x.length / model.inputSize;
     return run;
   }
 
   /** Times C[m x n] = A[m x k] . B[n x k]^T; returns the timing plus `gmacs` (10^9 multiply-adds per second). */
-  benchmarkGemm({ dtype = 'int8', m = 256, n = 256, k = 784, kernels = 'auto', ...timing } = {}) {
-    const result = timeBatches(this.gemmTimer({ dtype, m, n, k, kernels }), timing);
-    return { ...result, dtype, m, n, k, kernels, gmacs: (m * n * k) / result.medianUs / 1e3 };
+  benchmarkGemm(options) {
+    const example = "{dtype: 'int8', m: 256, n: 256, k: 784}";
+    const { dtype = 'int8', m = 256, n = 256, k = 784, kernels = 'auto', ...timing } =
+      optionsOf(options, 'benchmarkGemm', example, [...GEMM_OPTIONS, ...TIMING_OPTIONS]);
+    const run = this.gemmTimer({ dtype, m, n, k, kernels });
+    try {
+      const result = timeBatches(run, timing, 'benchmarkGemm');
+      return { ...result, dtype, m, n, k, kernels, gmacs: (m * n * k) / result.medianUs / 1e3 };
+    } finally {
+      run.release();
+    }
   }
 
-  /** run(iterations) -> elapsed µs of that many GEMMs on seeded random data (for timeInterleaved). */
-  gemmTimer({ dtype = 'int8', m = 256, n = 256, k = 784, kernels = 'auto' } = {}) {
-    return (iterations) => unwrap(this.#m.timeGemm(dtype, m, n, k, kernels, iterations));
+  /**
+   * run(iterations) -> elapsed µs of that many GEMMs on seeded random data (for timeInterleaved); run.release()
+   * frees the operands kept between calls. m and n from 1 to 1024, k from 1 to 4096, m·n·k at most 2^28.
+   */
+  gemmTimer(options) {
+    const example = "{dtype: 'int8', m: 256, n: 256, k: 784}";
+    const { dtype = 'int8', m = 256, n = 256, k = 784, kernels = 'auto' } = optionsOf(options, 'gemmTimer', example, GEMM_OPTIONS);
+    dtypeName(dtype);
+    kernelsName(kernels);
+    unwrap(this.#m.checkGemmShape(number(m, 'm'), number(n, 'n'), number(k, 'k')));
+    const run = (iterations) => unwrap(this.#m.timeGemm(dtype, m, n, k, kernels, iterations));
+    run.release = () => this.#m.releaseGemmOperands();
+    return run;
   }
 
   /** The throughput of i32x4.dot_i16x8_s in a register-only loop: the ceiling for the int8 GEMM. */
-  measureDotPeak(timing = {}) {
+  measureDotPeak(options) {
+    const timing = optionsOf(options, 'measureDotPeak', '{batches: 15}', TIMING_OPTIONS);
     const run = this.dotPeakTimer();
-    const result = timeBatches(run, timing);
+    const result = timeBatches(run, timing, 'measureDotPeak');
     return { ...result, gmacs: run.macsPerIteration / result.medianUs / 1e3 };
   }
 
@@ -372,12 +475,12 @@ class QuantLab {
 
   /** NumPy's `q.astype(np.float32) * scale`: a Float32Array. */
   symmetricDequantize(q, scale) {
-    return unwrap(this.#m.symmetricDequantize(integers(q, 'q'), number(scale, 'scale')));
+    return unwrap(this.#m.symmetricDequantize(quantizedValues(q, 'q'), number(scale, 'scale')));
   }
 
   /** `q * scale` in float64 (the notebook's exercise 3). */
   symmetricDequantizeF64(q, scale) {
-    return unwrap(this.#m.symmetricDequantizeF64(integers(q, 'q'), number(scale, 'scale')));
+    return unwrap(this.#m.symmetricDequantizeF64(quantizedValues(q, 'q'), number(scale, 'scale')));
   }
 
   /** One symmetric scale per row of a row-major rows x cols matrix: {q, scales, rows, cols, bits, qmax, zeroRows}. */
@@ -387,7 +490,7 @@ class QuantLab {
 
   /** NumPy's `q.astype(np.float32) * scales[:, None]` (float64). */
   perChannelDequantize(q, scales, rows, cols) {
-    return unwrap(this.#m.perChannelDequantize(integers(q, 'q'), numbers(scales, 'scales'), number(rows, 'rows'), number(cols, 'cols')));
+    return unwrap(this.#m.perChannelDequantize(quantizedValues(q, 'q'), numbers(scales, 'scales'), number(rows, 'rows'), number(cols, 'cols')));
   }
 
   /** Asymmetric quantization to [0, 2^bits - 1] with a zero point: {q, scale, zeroPoint, bits, qmax, allZero}. */
@@ -397,7 +500,7 @@ class QuantLab {
 
   /** `(q - zeroPoint) * scale` in float64. */
   affineDequantize(q, scale, zeroPoint) {
-    return unwrap(this.#m.affineDequantize(integers(q, 'q'), number(scale, 'scale'), number(zeroPoint, 'zeroPoint')));
+    return unwrap(this.#m.affineDequantize(quantizedValues(q, 'q'), number(scale, 'scale'), number(zeroPoint, 'zeroPoint')));
   }
 
   /** One scale and zero point per row: {q, scales, zeroPoints, rows, cols, bits, qmax, zeroRows}. */
@@ -406,8 +509,8 @@ class QuantLab {
   }
 
   affinePerChannelDequantize(q, scales, zeroPoints, rows, cols) {
-    return unwrap(this.#m.affinePerChannelDequantize(integers(q, 'q'), numbers(scales, 'scales'),
-      integers(zeroPoints, 'zeroPoints'), number(rows, 'rows'), number(cols, 'cols')));
+    return unwrap(this.#m.affinePerChannelDequantize(quantizedValues(q, 'q'), numbers(scales, 'scales'),
+      zeroPointValues(zeroPoints, 'zeroPoints'), number(rows, 'rows'), number(cols, 'cols')));
   }
 
   /** {mse, maxAbs, sqnrDb, signalPower}; sqnrDb is Infinity when the reconstruction is exact. */

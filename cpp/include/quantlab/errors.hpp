@@ -38,5 +38,17 @@ void check_same_length(std::size_t a, std::size_t b, const char* what_a, const c
 std::size_t count_from_number(double value, const char* what, double min, double max);
 // A quantization scale must be finite and not negative (0 is the all-zero tensor).
 void check_scale(double scale, const char* what);
+void check_scale(double scale, const std::string& what);
+// A scale computed from data, range / divisor (range = max|x| or max - min, named by `range_name`), must be 0
+// (all-zero data) or a normal float64: nonzero data whose scale would be subnormal or 0 is rejected, since the
+// levels would lose precision or collapse to 0. Throws quantlab::Error naming the range and the bit width.
+void check_computed_scale(double scale, double range, const std::string& range_name, int bits, double divisor);
+// An affine zero point must be a whole number in [0, 65535] (the unsigned 16-bit range); `what` names it.
+void check_zero_point(double zero_point, const std::string& what);
+// Every value of a dequantized result must be finite: throws naming the first product that overflowed.
+void check_dequantized(Span<double> out, const char* formula);
+void check_dequantized(Span<float> out, const char* formula);
+// "1 value", "6 values": counts in messages.
+std::string count_of(std::size_t n, const char* noun);
 
 }  // namespace quantlab

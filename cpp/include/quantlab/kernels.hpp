@@ -17,7 +17,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <vector>
+
+#include "quantlab/checked.hpp"
 
 namespace quantlab::kernels {
 
@@ -26,8 +29,12 @@ constexpr std::size_t kQs8KTile = 8;  // int16 values per step: one i32x4.dot_i1
 constexpr std::size_t kF32KTile = 4;  // float values per step
 // With |a| <= 128 and |b| <= 128 an int32 sum of K products cannot overflow while K <= 2^31 / 2^14.
 constexpr std::size_t kQs8MaxK = std::size_t{1} << 17;
+// The smallest max|x| of an activation row that the int8 kernels quantize: 127 x FLT_MIN (about 1.49e-36), so
+// that the row's scale max|x| / 127 is a normal float32 and 127 / max|x| is finite.
+constexpr float kQs8MinRowMax = 127.0f * std::numeric_limits<float>::min();
 
-constexpr std::size_t round_up(std::size_t v, std::size_t multiple) { return (v + multiple - 1) / multiple * multiple; }
+// Padded sizes never wrap: a size that would overflow size_t throws quantlab::Error (checked.hpp).
+constexpr std::size_t round_up(std::size_t v, std::size_t multiple) { return checked_round_up(v, multiple, "a padded size"); }
 constexpr std::size_t qs8_padded_k(std::size_t k) { return round_up(k, kQs8KTile); }
 // Where element (row j, column p) of a weight matrix lands in the blocked layout above, with `tile` values per
 // K-step (kQs8KTile or kF32KTile) and K padded to `padded_k`: the packers write there, the scalar kernels read.
@@ -47,7 +54,9 @@ using Qs8GemvFn = void (*)(std::size_t n, std::size_t kp, const std::int16_t* x,
                            std::int32_t* y);
 // Dynamic symmetric int8 quantization, one scale per row (float32): scale[r] = max|x[r]| / 127 and
 // q = clamp(round_half_even(x * (127 / max|x[r]|)), -127, 127), multiplying by the inverse scale as FBGEMM
-// does; rows written padded with zeros to kp; an all-zero row gets scale 0 and q = 0.
+// does; rows written padded with zeros to kp; an all-zero row gets scale 0 and q = 0, and so does a row whose
+// max|x| is below kQs8MinRowMax (its scale would be a subnormal float32 and 127 / max|x| Infinity: such a row
+// contributes less than float32 can hold next to any normal bias).
 using Qs8QuantizeRowsFn = void (*)(std::size_t m, std::size_t k, std::size_t kp, const float* x, std::int16_t* q,
                                    float* scales);
 // Epilogue: y[r][c] = float(acc[r][c]) * (row_scales[r] * col_scales[c]) + bias[c], then max(y, 0) if relu.

@@ -45,8 +45,11 @@ class Mlp {
   std::vector<std::uint8_t> serialize() const;
 
   // y (batch x output_size) = model(x (batch x input_size)) with the given kernels. Not thread-safe: it
-  // reuses scratch buffers.
+  // reuses scratch buffers, bounded to about 1 MB per model whatever the batch (rows run in chunks). Throws
+  // quantlab::Error when the float32 arithmetic overflows (an Infinity or NaN in any layer's outputs).
   void forward(const float* x, std::size_t batch, float* y, const kernels::KernelSet& k) const;
+  // Bytes of scratch the model holds between forward() calls.
+  std::size_t scratch_bytes() const;
 
   std::size_t input_size() const { return layers_.front().in; }
   std::size_t output_size() const { return layers_.back().out; }
@@ -56,6 +59,8 @@ class Mlp {
 
  private:
   explicit Mlp(std::vector<LinearLayer> layers);
+  void forward_rows(const float* x, std::size_t rows, bool gemv, float* y, const kernels::KernelSet& k,
+                    std::size_t first_example) const;
   std::vector<LinearLayer> layers_;
   mutable std::vector<float> act_[2];
   mutable std::vector<std::int16_t> qact_;

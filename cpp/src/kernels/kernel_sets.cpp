@@ -42,7 +42,8 @@ namespace {
 template <typename Out, typename In>
 std::vector<Out> pack_blocked(const In* w, std::size_t n, std::size_t k, std::size_t tile) {
   const std::size_t kp = round_up(k, tile);
-  std::vector<Out> out(round_up(n, kNr) * kp, Out{0});
+  const std::size_t size = checked_mul(round_up(n, kNr), kp, "the packed weight matrix");
+  std::vector<Out> out(checked_array_size<Out>(size, "the packed weight matrix"), Out{0});
   for (std::size_t j = 0; j < n; ++j)
     for (std::size_t p = 0; p < k; ++p) out[packed_index(j, p, kp, tile)] = static_cast<Out>(w[j * k + p]);
   return out;
@@ -60,7 +61,8 @@ std::vector<std::int16_t> qs8_pack_weights(const std::int8_t* w, std::size_t n, 
 
 std::vector<std::int16_t> qs8_pack_rows(const std::int8_t* src, std::size_t rows, std::size_t k) {
   const std::size_t kp = qs8_padded_k(k);
-  std::vector<std::int16_t> out(rows * kp, 0);
+  const std::size_t size = checked_mul(rows, kp, "the packed rows");
+  std::vector<std::int16_t> out(checked_array_size<std::int16_t>(size, "the packed rows"), 0);
   for (std::size_t r = 0; r < rows; ++r) std::copy(src + r * k, src + (r + 1) * k, out.begin() + static_cast<std::ptrdiff_t>(r * kp));
   return out;
 }

@@ -13,8 +13,9 @@ void qs8_quantize_rows_scalar(std::size_t m, std::size_t k, std::size_t kp, cons
     std::int16_t* out = q + r * kp;
     float max_abs = 0.0f;
     for (std::size_t i = 0; i < k; ++i) max_abs = std::max(max_abs, std::fabs(row[i]));
-    scales[r] = max_abs / 127.0f;
-    const float inv = max_abs == 0.0f ? 0.0f : 127.0f / max_abs;
+    const bool zero = !(max_abs >= kQs8MinRowMax);  // all zero, or too small for a normal float32 scale
+    scales[r] = zero ? 0.0f : max_abs / 127.0f;
+    const float inv = zero ? 0.0f : 127.0f / max_abs;
     for (std::size_t i = 0; i < k; ++i) {
       // nearbyint rounds half to even; x * inv is the same float product in every variant.
       out[i] = static_cast<std::int16_t>(std::clamp(std::nearbyint(row[i] * inv), -127.0f, 127.0f));

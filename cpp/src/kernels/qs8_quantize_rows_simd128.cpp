@@ -38,9 +38,10 @@ void qs8_quantize_rows_simd128(std::size_t m, std::size_t k, std::size_t kp, con
     const float* row = x + r * k;
     std::int16_t* out = q + r * kp;
     const float max_abs = row_max_abs(row, k);
-    scales[r] = max_abs / 127.0f;
+    const bool zero = !(max_abs >= kQs8MinRowMax);  // all zero, or too small for a normal float32 scale
+    scales[r] = zero ? 0.0f : max_abs / 127.0f;
     std::size_t i = 0;
-    if (max_abs != 0.0f) {
+    if (!zero) {
       const float inv = 127.0f / max_abs;
       const simd::vf vinv = simd::vf_splat(inv);
       for (; i + 8 <= k; i += 8) simd::vi_store(out + i, simd::vi_narrow_i16(quantize4(row + i, vinv), quantize4(row + i + 4, vinv)));
