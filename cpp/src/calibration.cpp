@@ -69,10 +69,11 @@ Calibration calibrate_mse(const std::vector<double>& x, const CalibrationOptions
   return c;
 }
 
-// TensorRT's entropy calibration on the histogram of |x| (docs/data-and-training.md): for every candidate
-// number of kept bins i (levels .. bins), P is the first i bins with the clipped counts added to the last, Q
-// the same bins merged into `levels` groups (the last group takes the remainder) and spread back evenly over
-// the bins where P is not zero; the score is KL(P || Q) of the normalized distributions.
+// TensorRT's entropy calibration on the histogram of |x| (docs/data-and-training.md), bin 0 set to bin 1's
+// count: for every candidate number of kept bins i (levels .. bins), P is the first i bins with the clipped
+// counts added to the last, Q the same bins merged into `levels` groups (the last group takes the remainder)
+// and spread back evenly over the bins where P is not zero; the score is KL(P || Q) of the normalized
+// distributions.
 Calibration calibrate_entropy(const std::vector<double>& x, const CalibrationOptions& o, double mn, double mx) {
   const std::size_t levels = std::size_t{1} << (o.scheme == QuantScheme::kSymmetric ? o.bits - 1 : o.bits);
   if (o.bins < levels || o.bins > 65536) {
@@ -84,7 +85,10 @@ Calibration calibrate_entropy(const std::vector<double>& x, const CalibrationOpt
   for (std::size_t i = 0; i < x.size(); ++i) ax[i] = std::fabs(x[i]);
   const double amax = *std::max_element(ax.begin(), ax.end());
   if (amax == 0.0) return c;  // all zero: the range [0, 0]
-  const std::vector<std::uint64_t> hist = numpy_histogram(ax, o.bins, 0.0, amax);
+  std::vector<std::uint64_t> hist = numpy_histogram(ax, o.bins, 0.0, amax);
+  // Bin 0 holds the exact zeros ReLU produces (often half the values): counted as they are, that spike dominates
+  // the divergence and the method clips far too much. Like NVIDIA's pytorch-quantization, give it bin 1's count.
+  hist[0] = hist[1];
   const double step = amax / static_cast<double>(o.bins);  // np.linspace's edges: i * step, the last = amax
   std::vector<double> p, q;
   double best_score = kInfinity;

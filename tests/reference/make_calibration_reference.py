@@ -77,6 +77,7 @@ def entropy(x, bits, scheme, bins):
     ax = np.abs(x)
     amax = ax.max()
     hist = np.histogram(ax, bins=bins, range=(0.0, amax))[0]
+    hist[0] = hist[1]  # the ReLU zeros' spike neutralized, as NVIDIA's pytorch-quantization does
     edges = np.linspace(0.0, amax, bins + 1)
     scores = []
     for i in range(levels, bins + 1):

@@ -76,8 +76,9 @@ struct Calibration {
 //   MSE:        the candidate with the smallest fake-quantization MSE at `bits` (the first on ties): symmetric
 //               [-c, c] with c = max|x| * i / steps; affine [lo0 * i / steps, hi0 * i / steps] with
 //               lo0 = min(min(x), 0), hi0 = max(max(x), 0)
-//   entropy:    the threshold t minimizing KL(P || Q) over the histogram of |x| (TensorRT's method, see the
-//               doc); symmetric [-t, t], affine [max(min(x), -t), min(max(x), t)]
+//   entropy:    the threshold t minimizing KL(P || Q) over the histogram of |x| (TensorRT's method, with the
+//               first bin, ReLU's zeros, counted like the second; see the doc); symmetric [-t, t], affine
+//               [max(min(x), -t), min(max(x), t)]
 Calibration calibrate(Span<float> x, const CalibrationOptions& options);
 
 const char* calibration_method_name(CalibrationMethod m);
