@@ -34,6 +34,11 @@ struct Scratch {
   std::vector<std::int16_t> q, qnext;
   std::vector<std::int32_t> acc;
   std::vector<float> row_scales;
+  // Activation buffer i (0 or 1, alternating between layers) with room for n values.
+  float* activations(std::size_t i, std::size_t n) {
+    act[i].resize(n);
+    return act[i].data();
+  }
 };
 
 // One layer as Mlp::forward computes it (fp32, or int8 weights with dynamically quantized activations).
@@ -129,7 +134,7 @@ std::vector<float> hidden_activations(const Mlp& model, const Dataset& data, std
     dataset_inputs(data, first, n, s.x.data());
     const float* in = s.x.data();
     for (std::size_t l = 0; l <= layer; ++l) {
-      float* dst = l == layer ? out.data() + first * width : (s.act[l % 2].resize(n * layers[l].out), s.act[l % 2].data());
+      float* dst = l == layer ? out.data() + first * width : s.activations(l % 2, n * layers[l].out);
       forward_layer(layers[l], in, n, dst, true, ks, s);
       in = dst;
     }
@@ -150,7 +155,7 @@ Evaluation evaluate_fake_quant(const Mlp& model, const Dataset& data, const std:
     const float* in = s.x.data();
     for (std::size_t l = 0; l < layers.size(); ++l) {
       const bool last = l + 1 == layers.size();
-      float* dst = last ? logits : (s.act[l % 2].resize(n * layers[l].out), s.act[l % 2].data());
+      float* dst = last ? logits : s.activations(l % 2, n * layers[l].out);
       forward_layer(layers[l], in, n, dst, !last, ks, s);
       if (!last) {
         const QuantParams& p = params[l];
@@ -212,7 +217,7 @@ Evaluation evaluate_static(const Mlp& model, const Dataset& data, const std::vec
           }
       }
       s.row_scales.assign(n, in_scale);
-      float* dst = last ? logits : (s.act[0].resize(n * layer.out), s.act[0].data());
+      float* dst = last ? logits : s.activations(0, n * layer.out);
       ks.qs8_dequantize(n, layer.out, s.acc.data(), s.row_scales.data(), layer.col_scales.data(), layer.bias.data(),
                         !last, dst);
       if (last) break;

@@ -145,7 +145,7 @@ export function parseIdx(bytes, { kind, count, label = `the ${kind} file` } = {}
   const cols = kind === 'images' ? u32(bytes, 12) : 1;
   if (n === 0) fail('count', `holds no ${kind}`);
   if (count !== undefined && n !== count) fail('count', `holds ${n} ${kind}, expected ${count}`);
-  if (rows === 0 || cols === 0 || rows > 4096 || cols > 4096) fail('magic', `declares images of ${rows} x ${cols} pixels`);
+  if (rows === 0 || cols === 0 || rows > 4096 || cols > 4096) fail('corrupt', `declares images of ${rows} x ${cols} pixels: each side must be 1 to 4096`);
   const needed = BigInt(n) * BigInt(rows) * BigInt(cols);  // up to 2^56: beyond a double's exact integers
   const what = kind === 'images' ? `${n} images of ${rows} x ${cols} pixels` : `${n} labels`;
   if (needed > 2n ** 31n - 1n) fail('truncated', `declares ${what}: more than the 2 GiB QuantLab can hold`);
