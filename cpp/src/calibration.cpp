@@ -90,7 +90,7 @@ Calibration calibrate_entropy(const std::vector<double>& x, const CalibrationOpt
   // the divergence and the method clips far too much. Like NVIDIA's pytorch-quantization, give it bin 1's count.
   hist[0] = hist[1];
   const double step = amax / static_cast<double>(o.bins);  // np.linspace's edges: i * step, the last = amax
-  std::vector<double> p, q;
+  std::vector<double> p, q, terms;  // reused by every candidate
   double best_score = kInfinity;
   std::size_t best_bins = o.bins;
   // i grows from `levels`: bin i-1 leaves the outliers as it joins P.
@@ -118,7 +118,7 @@ Calibration calibrate_entropy(const std::vector<double>& x, const CalibrationOpt
     double score = kInfinity;
     if (q_sum > 0.0) {
       bool defined = true;
-      std::vector<double> terms;
+      terms.clear();
       for (std::size_t b = 0; b < i; ++b) {
         if (p[b] == 0.0) continue;
         const double pb = p[b] / p_sum, qb = q[b] / q_sum;
