@@ -21,6 +21,7 @@ const API_FILES = {
   'quantlab.d.ts': 'web/quantlab/quantlab.d.ts',
   'forward-timings.js': 'web/quantlab/forward-timings.js',
   'timing-worker.js': 'web/quantlab/timing-worker.js',
+  'data-loader.js': 'web/quantlab/data-loader.js',
   'quantlab-simd.mjs': 'build/wasm/cpp/bindings/quantlab-simd.mjs',
   'quantlab-simd.wasm': 'build/wasm/cpp/bindings/quantlab-simd.wasm',
   'quantlab-scalar.mjs': 'build/wasm/cpp/bindings/quantlab-scalar.mjs',
@@ -31,16 +32,35 @@ const API_FILES = {
 const HOST_FILES = {
   'quantlab-resizer.js': 'web/host/quantlab-resizer.js',
 };
-const PUBLIC_FILES = { ...API_FILES, ...HOST_FILES };
+// The data the pages fetch at run time (docs/data-and-training.md), under dist/data/: Fashion-MNIST's test set as
+// Debian ships it (dataset-fashion-mnist, installed by build-scripts/setup.sh), and what build-scripts/train.sh
+// made and the repository keeps in web/data/ (the trained model, its provenance, the calibration subset).
+const FASHION_MNIST = process.env.QUANTLAB_FASHION_MNIST_DIR ?? '/usr/share/datasets/fashion-mnist';
+const DATA_FILES = {
+  'data/fashion-mnist-test-images.idx3.gz': `${FASHION_MNIST}/t10k-images-idx3-ubyte.gz`,
+  'data/fashion-mnist-test-labels.idx1.gz': `${FASHION_MNIST}/t10k-labels-idx1-ubyte.gz`,
+  'data/fashion-mnist-calibration-images.idx3.gz': 'web/data/fashion-mnist-calibration-images.idx3.gz',
+  'data/fashion-mnist-calibration-labels.idx1.gz': 'web/data/fashion-mnist-calibration-labels.idx1.gz',
+  'data/simplenet-fashion.qlmodel': 'web/data/simplenet-fashion.qlmodel',
+  'data/simplenet-fashion.json': 'web/data/simplenet-fashion.json',
+};
+const PUBLIC_FILES = { ...API_FILES, ...HOST_FILES, ...DATA_FILES };
 const EMBED_ENTRY = 'quantlab-embed'; // the component's entry chunk; dist/quantlab-embed.js imports it
 
-const MIME = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.ts': 'text/plain' };
+const MIME = {
+  '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.ts': 'text/plain',
+  '.gz': 'application/gzip', '.json': 'application/json', '.qlmodel': 'application/octet-stream',
+};
 
 function readApiFile(name) {
+  const source = PUBLIC_FILES[name];
   try {
-    return readFileSync(root + PUBLIC_FILES[name]);
+    return readFileSync(source.startsWith('/') ? source : root + source);
   } catch (e) {
-    throw new Error(`${PUBLIC_FILES[name]} is missing: build the WebAssembly modules first (./build-scripts/build.sh site)`, { cause: e });
+    const fix = source.startsWith(FASHION_MNIST) ? "install Debian's dataset-fashion-mnist (./build-scripts/setup.sh does)"
+      : Object.hasOwn(DATA_FILES, name) ? 'it is committed in web/data/; build-scripts/train.sh makes it again'
+        : 'build the WebAssembly modules first (./build-scripts/build.sh site)';
+    throw new Error(`${source} is missing: ${fix}`, { cause: e });
   }
 }
 

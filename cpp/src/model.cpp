@@ -43,6 +43,28 @@ Mlp Mlp::create(const std::vector<std::size_t>& sizes, std::uint32_t seed) {
   return Mlp(std::move(layers));
 }
 
+Mlp Mlp::from_layers(std::vector<LinearLayer> layers) {
+  if (layers.empty()) throw Error("a model needs at least one layer");
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    const LinearLayer& l = layers[i];
+    const std::string name = "layer " + std::to_string(i + 1);
+    if (l.type != WeightType::kFloat32) throw Error(name + ": from_layers takes fp32 layers");
+    if (l.in == 0 || l.out == 0 || l.weight.size() != l.in * l.out || l.bias.size() != l.out) {
+      throw Error(name + ": " + std::to_string(l.weight.size()) + " weights and " + std::to_string(l.bias.size()) +
+                  " biases do not make a " + std::to_string(l.in) + " -> " + std::to_string(l.out) + " layer");
+    }
+    if (i > 0 && l.in != layers[i - 1].out) {
+      throw Error(name + " takes " + std::to_string(l.in) + " inputs but the layer before gives " +
+                  std::to_string(layers[i - 1].out));
+    }
+    for (float v : l.weight)
+      if (!std::isfinite(v)) throw Error(name + ": a weight is " + format_number(v) + " (training diverged?)");
+    for (float v : l.bias)
+      if (!std::isfinite(v)) throw Error(name + ": a bias is " + format_number(v) + " (training diverged?)");
+  }
+  return Mlp(std::move(layers));
+}
+
 bool Mlp::per_channel() const {
   for (const LinearLayer& l : layers_)
     if (l.type == WeightType::kInt8 && l.scales.size() > 1) return true;

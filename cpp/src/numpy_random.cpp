@@ -1,6 +1,7 @@
 #include "quantlab/numpy_random.hpp"
 
 #include <cmath>
+#include <utility>
 
 #include "quantlab/errors.hpp"
 
@@ -47,6 +48,29 @@ std::vector<double> NumpyRandom::randn(std::size_t n) {
   std::vector<double> out(n);
   for (double& v : out) v = randn();
   return out;
+}
+
+std::uint32_t NumpyRandom::interval(std::uint32_t max) {
+  if (max == 0) return 0;
+  std::uint32_t mask = max;
+  mask |= mask >> 1;
+  mask |= mask >> 2;
+  mask |= mask >> 4;
+  mask |= mask >> 8;
+  mask |= mask >> 16;
+  std::uint32_t value;
+  do {
+    value = next_u32() & mask;
+  } while (value > max);
+  return value;
+}
+
+std::vector<std::size_t> NumpyRandom::permutation(std::size_t n) {
+  if (n > std::size_t{0xFFFFFFFFu}) throw Error("permutation: n must be at most 4294967295");
+  std::vector<std::size_t> p(n);
+  for (std::size_t i = 0; i < n; ++i) p[i] = i;
+  for (std::size_t i = n; i-- > 1;) std::swap(p[i], p[interval(static_cast<std::uint32_t>(i))]);
+  return p;
 }
 
 std::uint32_t seed_from_number(double seed) {

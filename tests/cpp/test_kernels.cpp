@@ -201,3 +201,37 @@ TEST_CASE("the dot-product peak probe runs and depends on its iteration count", 
   CHECK(simd->dot_peak(0) == 0);
   CHECK(simd->dot_peak(1) != simd->dot_peak(2));
 }
+
+TEST_CASE("fp32 backward GEMMs (A.B and A^T.B): every variant equals the reference bit for bit", "[kernels][fp32][train]") {
+  // The same m x n x k table: C[m x n] = A[m x k] . B[k x n] and C = A^T . B with A stored k x m. Each C element
+  // is one in-order sum over k in every variant, so SIMD equals scalar exactly; the scalar reference stays
+  // within the summation bound of the float64 value.
+  quantlab::NumpyRandom rng(64);
+  for (const Shape& s : kShapes) {
+    std::vector<float> a(s.m * s.kk), b(s.kk * s.n);
+    for (float& v : a) v = static_cast<float>(rng.randn());
+    for (float& v : b) v = static_cast<float>(rng.uniform(-1, 1));
+    for (bool trans : {false, true}) {
+      INFO((trans ? "A^T.B" : "A.B") << ", m=" << s.m << " n=" << s.n << " k=" << s.kk);
+      // op(A)(i, p): A is m x k for A.B, k x m (the same values read transposed) for A^T.B.
+      auto op_a = [&](std::size_t i, std::size_t p) { return trans ? a[p * s.m + i] : a[i * s.kk + p]; };
+      std::vector<float> ref(s.m * s.n, -1.0f);
+      (trans ? k::scalar_kernels().f32_gemm_tn : k::scalar_kernels().f32_gemm_nn)(s.m, s.n, s.kk, a.data(), b.data(), ref.data());
+      for (std::size_t i = 0; i < s.m; ++i)
+        for (std::size_t j = 0; j < s.n; ++j) {
+          double exact = 0, magnitude = 0;
+          for (std::size_t p = 0; p < s.kk; ++p) {
+            exact += double{op_a(i, p)} * b[p * s.n + j];
+            magnitude += std::fabs(double{op_a(i, p)} * b[p * s.n + j]);
+          }
+          REQUIRE(std::fabs(ref[i * s.n + j] - exact) <= static_cast<double>(s.kk) * FLT_EPSILON * magnitude + 1e-30);
+        }
+      for (const KernelSet* ks : k::all_kernel_sets()) {
+        INFO(ks->name);
+        std::vector<float> c(s.m * s.n, -1.0f);
+        (trans ? ks->f32_gemm_tn : ks->f32_gemm_nn)(s.m, s.n, s.kk, a.data(), b.data(), c.data());
+        REQUIRE(c == ref);
+      }
+    }
+  }
+}

@@ -316,3 +316,152 @@ export interface QuantLab {
   /** A tensor in a format with one scale (a number > 0, default 1, or 'amax'): codes, values, weight MSE. */
   toFormat(x: NumberArray, format: FloatFormatName, options?: FormatOptions & { scale?: number | 'amax' }): TensorInFormat;
 }
+
+// ---- Datasets, evaluation, calibration and training (issue 12; docs/data-and-training.md) ----
+
+/** idx file bytes, decompressed: a Uint8Array or ArrayBuffer, or what data-loader.js's loadIdx returns. */
+export type IdxBytes = Uint8Array | ArrayBuffer | { bytes: Uint8Array };
+
+/** A labelled image dataset held in WebAssembly memory: call delete() when done. */
+export interface Dataset {
+  readonly count: number;
+  readonly rows: number;
+  readonly cols: number;
+  /** rows x cols */
+  readonly imageSize: number;
+  /** One label per example (a copy). */
+  readonly labels: Uint8Array;
+  readonly deleted: boolean;
+  /** Pixels of examples first .. first + count - 1, row after row (a copy). */
+  images(first?: number, count?: number): Uint8Array;
+  /** Pixels of example i. */
+  image(i: number): Uint8Array;
+  /** A new Dataset of examples first .. first + count - 1. */
+  slice(first: number, count: number): Dataset;
+  delete(): void;
+}
+
+export interface Evaluation {
+  count: number;
+  correct: number;
+  /** correct / count */
+  accuracy: number;
+  /** Per true class: correct / examples of the class; null for a class without examples. */
+  perClass: (number | null)[];
+  classCounts: number[];
+  /** confusion[trueLabel][prediction] */
+  confusion: number[][];
+  /** The largest logit's index (the first on ties), per example. */
+  predictions: Uint8Array;
+}
+
+/** A range for activations; one per hidden layer (SimpleNet has one). */
+export interface ActivationRange {
+  /** 2 to 16 (8 by default); evaluateStatic takes up to 8. */
+  bits?: number;
+  lo: number;
+  hi: number;
+  /** 'affine' (default): [0, 2^bits - 1] with a zero point; 'symmetric': [-qmax, qmax] over max(|lo|, |hi|). */
+  scheme?: 'symmetric' | 'affine';
+}
+
+export interface QuantParams {
+  scale: number;
+  zeroPoint: number;
+  qmin: number;
+  qmax: number;
+}
+
+export interface Calibration extends QuantParams {
+  /** The chosen range. */
+  lo: number;
+  hi: number;
+  method: 'minmax' | 'percentile' | 'mse' | 'entropy';
+  /** 'mse' and 'entropy': the clipping values tried, their scores (MSE, or KL divergence: Infinity where undefined), the chosen index. */
+  candidates?: Float64Array;
+  scores?: Float64Array;
+  best?: number;
+}
+
+export interface CalibrationOptions {
+  method?: 'minmax' | 'percentile' | 'mse' | 'entropy';
+  bits?: number;
+  scheme?: 'symmetric' | 'affine';
+  /** 'percentile': in (0, 100], default 99.99 (np.percentile's 'linear' method). */
+  percentile?: number;
+  /** 'mse': candidates at i / steps of the full range, i = 1 .. steps (default 100). */
+  steps?: number;
+  /** 'entropy': histogram bins of |x| (default 2048). */
+  bins?: number;
+}
+
+export interface TrainProgress {
+  /** Completed epochs. */
+  epoch: number;
+  stepInEpoch: number;
+  stepsDone: number;
+}
+
+export interface TrainRun extends TrainProgress {
+  /** Steps run by this call and the examples they saw. */
+  steps: number;
+  examplesSeen: number;
+  /** Mean cross-entropy and accuracy over those examples (each measured before its step's update). */
+  loss: number;
+  accuracy: number;
+}
+
+/** Trains an fp32 model inside WebAssembly; synchronous, so run it in a Web Worker. Call delete() when done. */
+export interface Trainer {
+  readonly examples: number;
+  readonly stepsPerEpoch: number;
+  readonly batchSize: number;
+  readonly optimizer: 'adam' | 'sgd';
+  readonly learningRate: number;
+  readonly seed: number;
+  readonly progress: TrainProgress;
+  readonly deleted: boolean;
+  run(steps?: number): TrainRun;
+  /** The rest of the current epoch, reporting every `reportEvery` steps (default 20). */
+  trainEpoch(options?: {
+    onProgress?: (p: { done: number; total: number; loss: number; accuracy: number; epoch: number }) => void;
+    reportEvery?: number;
+  }): { loss: number; accuracy: number; examplesSeen: number; epoch: number; stepsDone: number };
+  /** The current weights as a new fp32 Model (the caller deletes it). */
+  model(): Model;
+  delete(): void;
+}
+
+export interface TrainerOptions {
+  /** An fp32 model to start from (copied); default createSimpleNet(seed). */
+  model?: Model;
+  /** Shuffling (epoch e follows numpy.random.permutation after numpy.random.seed(seed)) and the default model. */
+  seed?: number;
+  batchSize?: number;
+  optimizer?: 'adam' | 'sgd';
+  /** Default 1e-3 for Adam, 0.01 for SGD. */
+  learningRate?: number;
+  /** SGD's momentum (default 0.9). */
+  momentum?: number;
+  kernels?: Kernels;
+}
+
+export interface QuantLab {
+  /** A Dataset from an idx image file and an idx label file (decompressed); throws naming the file and the problem. */
+  loadDataset(images: IdxBytes, labels: IdxBytes, options?: { name?: string; expectedCount?: number }): Dataset;
+  /** Accuracy, per-class accuracy, confusion matrix and predictions of an fp32 or dynamic int8 model, in batches. */
+  evaluate(model: Model, data: Dataset, options?: { kernels?: Kernels }): Evaluation;
+  evaluate(model: Model, images: IdxBytes, labels: IdxBytes, options?: { kernels?: Kernels }): Evaluation;
+  /** Outputs of hidden layer `layer` (default 0) after ReLU for the first `count` examples (default all). */
+  hiddenActivations(model: Model, data: Dataset, options?: { layer?: number; count?: number; kernels?: Kernels }):
+    { values: Float32Array; rows: number; cols: number };
+  activationQuantParams(range: ActivationRange): QuantParams;
+  /** Quantize-dequantize at a range, and the error against the input. */
+  fakeQuantize(values: NumberArray, range: ActivationRange): QuantParams & ErrorStats & { recovered: Float64Array };
+  calibrate(values: NumberArray, options?: CalibrationOptions): Calibration;
+  /** evaluate() with every hidden layer's output fake-quantized at its range. */
+  evaluateFakeQuant(model: Model, data: Dataset, ranges: ActivationRange | ActivationRange[], options?: { kernels?: Kernels }): Evaluation;
+  /** Static quantization of an int8 model: integer pixels, fixed activation ranges (2 to 8 bits), integer GEMMs. */
+  evaluateStatic(model: Model, data: Dataset, ranges: ActivationRange | ActivationRange[], options?: { kernels?: Kernels }): Evaluation;
+  createTrainer(data: Dataset, options?: TrainerOptions): Trainer;
+}

@@ -352,6 +352,7 @@ class QuantLab {
 
   constructor(module, simd) {
     this.#m = module;
+    moduleOf.set(this, module); // for the methods the data section below adds
     /** True when the WebAssembly SIMD128 build is in use. */
     this.simd = simd;
     /** The kernel set forward() uses by default: 'wasmsimd' or 'scalar'. */
@@ -629,4 +630,317 @@ function withBitString(parts, lab) {
   const { bits } = lab.formatInfo(parts.format);
   parts.bitString = parts.code.toString(2).padStart(bits, '0');
   return parts;
+}
+
+// ---- Datasets, evaluation, calibration and training (issue 12) ------------------------------------------------
+// Appended as one self-contained section: the classes below and the QuantLab methods they add at the end
+// (installed on QuantLab.prototype). The module of a QuantLab comes from `moduleOf`, filled by its constructor.
+
+const moduleOf = new WeakMap();
+
+function optionsObject(value, name) {
+  if (value === undefined) return {};
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new TypeError(`${name} must be an object, got ${describe(value)}`);
+  }
+  return value;
+}
+
+function oneOf(value, choices, name) {
+  if (!choices.includes(value)) {
+    throw new TypeError(`${name} must be ${choices.map((c) => `'${c}'`).join(', ').replace(/, ([^,]*)$/, ' or $1')}, got ${describe(value)}`);
+  }
+  return value;
+}
+
+function finite(value, name) {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new TypeError(`${name} must be a finite number, got ${describe(value)}`);
+  return value;
+}
+
+// idx bytes: a Uint8Array/ArrayBuffer, or what data-loader.js's loadIdx returns ({bytes, ...}).
+function idxBytes(value, name) {
+  if (value !== null && typeof value === 'object' && !ArrayBuffer.isView(value) && !(value instanceof ArrayBuffer) && 'bytes' in value) {
+    return bytes(value.bytes, `${name}.bytes`);
+  }
+  return bytes(value, name);
+}
+
+// One activation range per hidden layer: a single {bits, lo, hi, scheme} stands for [it].
+function activationRanges(value, name) {
+  const list = Array.isArray(value) ? value : [value];
+  return list.map((r, i) => {
+    const where = Array.isArray(value) ? `${name}[${i}]` : name;
+    const o = optionsObject(r, where);
+    return {
+      bits: number(o.bits ?? 8, `${where}.bits`),
+      lo: finite(o.lo, `${where}.lo`),
+      hi: finite(o.hi, `${where}.hi`),
+      scheme: oneOf(o.scheme ?? 'affine', ['symmetric', 'affine'], `${where}.scheme`),
+    };
+  });
+}
+
+// {accuracy, perClass, confusion, predictions, ...} as the bindings return it.
+function evaluation(result) {
+  const e = unwrap(result);
+  return {
+    count: e.count,
+    correct: e.correct,
+    accuracy: e.accuracy,
+    perClass: Array.from(e.perClass),
+    classCounts: Array.from(e.classCounts),
+    confusion: Array.from(e.confusion, (row) => Array.from(row)),
+    predictions: e.predictions,
+  };
+}
+
+/** A labelled image dataset (idx files) held in WebAssembly memory. Call delete() when done with it. */
+class Dataset {
+  #handle;
+  #lab;
+
+  constructor(handle, lab) {
+    this.#handle = handle;
+    this.#lab = lab;
+    const info = handle.info();
+    /** Number of examples */
+    this.count = info.count;
+    this.rows = info.rows;
+    this.cols = info.cols;
+    /** rows x cols */
+    this.imageSize = info.rows * info.cols;
+    /** One label per example (a copy) */
+    this.labels = handle.labels();
+  }
+
+  get deleted() { return this.#handle === null; }
+
+  /** Internal: the Embind handle, checked to be alive and to belong to `lab`. */
+  handleFor(lab) {
+    if (this.#handle === null) throw new Error('this dataset was deleted: load it again');
+    if (lab !== this.#lab) throw new Error('this dataset belongs to another QuantLab instance: load it there');
+    return this.#handle;
+  }
+
+  /** The pixels of examples first .. first + count - 1, row after row (a copy). */
+  images(first = 0, count = this.count - first) {
+    return unwrap(this.handleFor(this.#lab).images(number(first, 'first'), number(count, 'count')));
+  }
+
+  /** The pixels of example i (rows x cols bytes). */
+  image(i) {
+    return this.images(i, 1);
+  }
+
+  /** A new Dataset of examples first .. first + count - 1 (e.g. the first n calibration images). */
+  slice(first, count) {
+    return new Dataset(unwrap(this.handleFor(this.#lab).slice(number(first, 'first'), number(count, 'count'))), this.#lab);
+  }
+
+  /** Frees the WebAssembly memory. Safe to call twice. */
+  delete() {
+    if (this.#handle === null) return;
+    this.#handle.delete();
+    this.#handle = null;
+  }
+}
+
+/**
+ * Trains an fp32 model on a Dataset inside WebAssembly (softmax cross-entropy, mini-batches, Adam or SGD with
+ * momentum, seeded shuffling). Synchronous: run it in a Web Worker. Call delete() when done with it.
+ */
+class Trainer {
+  #handle;
+  #lab;
+
+  constructor(handle, lab) {
+    this.#handle = handle;
+    this.#lab = lab;
+    const info = handle.info();
+    this.examples = info.examples;
+    this.stepsPerEpoch = info.stepsPerEpoch;
+    this.batchSize = info.batchSize;
+    this.optimizer = info.optimizer;
+    this.learningRate = info.learningRate;
+    this.seed = info.seed;
+  }
+
+  get deleted() { return this.#handle === null; }
+
+  #live() {
+    if (this.#handle === null) throw new Error('this trainer was deleted: create another one');
+    return this.#handle;
+  }
+
+  /** {epoch (completed epochs), stepInEpoch, stepsDone}. */
+  get progress() {
+    const { epoch, stepInEpoch, stepsDone } = this.#live().info();
+    return { epoch, stepInEpoch, stepsDone };
+  }
+
+  /** Runs `steps` mini-batches; returns their mean loss and accuracy and where training stands. */
+  run(steps = 1) {
+    return unwrap(this.#live().run(number(steps, 'steps')));
+  }
+
+  /**
+   * Runs the rest of the current epoch, `reportEvery` steps at a time, calling onProgress({done, total, loss,
+   * accuracy, epoch}) after each group (done/total count this epoch's steps). Returns the epoch's mean loss and
+   * accuracy over the steps it ran.
+   */
+  trainEpoch({ onProgress, reportEvery = 20 } = {}) {
+    if (onProgress !== undefined && typeof onProgress !== 'function') {
+      throw new TypeError(`onProgress must be a function, got ${describe(onProgress)}`);
+    }
+    if (!Number.isInteger(reportEvery) || reportEvery < 1) throw new RangeError(`reportEvery must be a whole number of steps >= 1, got ${describe(reportEvery)}`);
+    const total = this.stepsPerEpoch;
+    let done = this.progress.stepInEpoch;
+    let lossSum = 0;
+    let correct = 0;
+    let seen = 0;
+    let last;
+    do {
+      last = this.run(Math.min(reportEvery, total - done));
+      done = last.stepInEpoch === 0 ? total : last.stepInEpoch;
+      lossSum += last.loss * last.examplesSeen;
+      correct += last.accuracy * last.examplesSeen;
+      seen += last.examplesSeen;
+      onProgress?.({ done, total, loss: lossSum / seen, accuracy: correct / seen, epoch: last.epoch });
+    } while (last.stepInEpoch !== 0);
+    return { loss: lossSum / seen, accuracy: correct / seen, examplesSeen: seen, epoch: last.epoch, stepsDone: last.stepsDone };
+  }
+
+  /** The current weights as a new fp32 Model (the caller deletes it). */
+  model() {
+    return new Model(unwrap(this.#live().model()), this.#lab);
+  }
+
+  /** Frees the trainer and its copy of the training set. Safe to call twice. */
+  delete() {
+    if (this.#handle === null) return;
+    this.#handle.delete();
+    this.#handle = null;
+  }
+}
+
+function modelArg(model, lab, name = 'model') {
+  if (!(model instanceof Model)) throw new TypeError(`${name} must be a Model, got ${describe(model)}`);
+  return model.handleFor(lab);
+}
+
+function datasetArg(dataset, lab, name = 'dataset') {
+  if (!(dataset instanceof Dataset)) throw new TypeError(`${name} must be a Dataset (lab.loadDataset), got ${describe(dataset)}`);
+  return dataset.handleFor(lab);
+}
+
+function kernelsOption(o) {
+  return oneOf(o.kernels ?? 'auto', ['auto', 'simd', 'scalar'], 'kernels');
+}
+
+const dataMethods = {
+  /**
+   * A Dataset from an idx image file and an idx label file, decompressed (data-loader.js fetches and
+   * decompresses them). Throws, naming the file and the problem, on a wrong magic, a wrong count, truncated data.
+   */
+  loadDataset(images, labels, options) {
+    const o = optionsObject(options, 'options');
+    const name = o.name ?? 'dataset';
+    if (typeof name !== 'string' || name.length > 60) throw new TypeError(`name must be a short string, got ${describe(name)}`);
+    const expectedCount = number(o.expectedCount ?? 0, 'expectedCount');
+    return new Dataset(unwrap(moduleOf.get(this).loadDataset(idxBytes(images, 'images'), idxBytes(labels, 'labels'), name,
+      expectedCount)), this);
+  },
+
+  /**
+   * Evaluates a model (fp32 or dynamic int8) on every example, in batches: {count, correct, accuracy,
+   * perClass (null for a class without examples), classCounts, confusion (rows: true label, columns: prediction),
+   * predictions}. `images` is a Dataset, or idx image bytes with `labels` the idx label bytes.
+   */
+  evaluate(model, images, labels, options) {
+    if (images instanceof Dataset) return evaluation(moduleOf.get(this).evaluateModel(modelArg(model, this), datasetArg(images, this), kernelsOption(optionsObject(labels, 'options'))));
+    modelArg(model, this);
+    const data = this.loadDataset(images, labels);
+    try {
+      return this.evaluate(model, data, options);
+    } finally {
+      data.delete();
+    }
+  },
+
+  /** The hidden layer's outputs after ReLU for the first `count` examples (0: all): {values: Float32Array, rows, cols}. */
+  hiddenActivations(model, dataset, options) {
+    const o = optionsObject(options, 'options');
+    return unwrap(moduleOf.get(this).hiddenActivations(modelArg(model, this), datasetArg(dataset, this),
+      number(o.layer ?? 0, 'layer'), number(o.count ?? 0, 'count'), kernelsOption(o)));
+  },
+
+  /** Scale and zero point of a range: {scale, zeroPoint, qmin, qmax} (symmetric: zeroPoint 0, q in [-qmax, qmax]). */
+  activationQuantParams(range) {
+    const [r] = activationRanges(range, 'range');
+    return unwrap(moduleOf.get(this).activationQuantParams(r.bits, r.lo, r.hi, r.scheme));
+  },
+
+  /** Quantize-dequantize `values` at a range: {recovered: Float64Array, scale, zeroPoint, qmin, qmax, mse, maxAbs, sqnrDb, signalPower}. */
+  fakeQuantize(values, range) {
+    const [r] = activationRanges(range, 'range');
+    return unwrap(moduleOf.get(this).fakeQuantize(float32s(values, 'values'), r.bits, r.lo, r.hi, r.scheme));
+  },
+
+  /**
+   * Chooses a range for `values` (activations): method 'minmax', 'percentile' (p = percentile), 'mse' (search
+   * over `steps` clipping values) or 'entropy' (TensorRT's KL method over `bins` bins). Returns {lo, hi, scale,
+   * zeroPoint, qmin, qmax, method} and, for 'mse' and 'entropy', {candidates, scores, best}.
+   */
+  calibrate(values, options) {
+    const o = optionsObject(options, 'options');
+    const method = oneOf(o.method ?? 'minmax', ['minmax', 'percentile', 'mse', 'entropy'], 'method');
+    const scheme = oneOf(o.scheme ?? 'affine', ['symmetric', 'affine'], 'scheme');
+    return unwrap(moduleOf.get(this).calibrate(float32s(values, 'values'), method, number(o.bits ?? 8, 'bits'), scheme,
+      number(o.percentile ?? 99.99, 'percentile'), number(o.steps ?? 100, 'steps'), number(o.bins ?? 2048, 'bins')));
+  },
+
+  /**
+   * evaluate() with every hidden layer's output fake-quantized at its range: `ranges` is one {bits, lo, hi,
+   * scheme} per hidden layer (a single one for SimpleNet). The model's own layers run as they are (fp32 or
+   * dynamic int8).
+   */
+  evaluateFakeQuant(model, dataset, ranges, options) {
+    return evaluation(moduleOf.get(this).evaluateFakeQuant(modelArg(model, this), datasetArg(dataset, this),
+      activationRanges(ranges, 'ranges'), kernelsOption(optionsObject(options, 'options'))));
+  },
+
+  /**
+   * Static quantization of an int8 model (quantizeDynamic's weights): integer pixels in, every hidden
+   * activation quantized with its fixed range (2 to 8 bits), integer GEMMs throughout.
+   */
+  evaluateStatic(model, dataset, ranges, options) {
+    return evaluation(moduleOf.get(this).evaluateStatic(modelArg(model, this), datasetArg(dataset, this),
+      activationRanges(ranges, 'ranges'), kernelsOption(optionsObject(options, 'options'))));
+  },
+
+  /**
+   * A Trainer for `dataset`: {model (an fp32 Model to start from; default createSimpleNet(seed)), seed = 0
+   * (shuffling, and the default model), batchSize = 128, optimizer = 'adam' | 'sgd', learningRate (1e-3 for
+   * Adam, 0.01 for SGD), momentum = 0.9, kernels}. The trainer keeps its own copy of the data and the weights.
+   */
+  createTrainer(dataset, options) {
+    const o = optionsObject(options, 'options');
+    const seed = number(o.seed ?? 0, 'seed');
+    const optimizer = oneOf(o.optimizer ?? 'adam', ['adam', 'sgd'], 'optimizer');
+    const learningRate = number(o.learningRate ?? (optimizer === 'adam' ? 1e-3 : 0.01), 'learningRate');
+    const data = datasetArg(dataset, this);
+    const initial = o.model === undefined ? this.createSimpleNet(seed) : null;
+    try {
+      return new Trainer(unwrap(moduleOf.get(this).createTrainer(data, modelArg(initial ?? o.model, this, 'model'), seed,
+        number(o.batchSize ?? 128, 'batchSize'), optimizer, learningRate, number(o.momentum ?? 0.9, 'momentum'),
+        kernelsOption(o))), this);
+    } finally {
+      initial?.delete();
+    }
+  },
+};
+
+for (const [name, method] of Object.entries(dataMethods)) {
+  Object.defineProperty(QuantLab.prototype, name, { value: method, writable: true, configurable: true });
 }

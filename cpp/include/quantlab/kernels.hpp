@@ -66,6 +66,11 @@ using Qs8DequantizeFn = void (*)(std::size_t m, std::size_t n, const std::int32_
 using F32BiasActFn = void (*)(std::size_t m, std::size_t n, float* y, const float* bias, bool relu);
 // Throughput probe: `iterations` x 16 dot_i16x8 + add (128 MACs each); returns a checksum.
 using DotPeakFn = std::int32_t (*)(std::size_t iterations);
+// The trainer's backward pass, on plain row-major operands (nothing packed): C[M x N] = A[M x K] . B[K x N]
+// (nn: dX = dY . W) and C[M x N] = A^T . B with A stored K x M and B K x N (tn: dW = dY^T . X). Every C
+// element is summed over K in order from 0, so every variant gives the same bits.
+using F32GemmNnFn = void (*)(std::size_t m, std::size_t n, std::size_t k, const float* a, const float* b, float* c);
+using F32GemmTnFn = void (*)(std::size_t m, std::size_t n, std::size_t k, const float* a, const float* b, float* c);
 
 struct KernelSet {
   const char* name;  // "scalar", or the SIMD128 target: "wasmsimd" or "sse41"
@@ -77,6 +82,8 @@ struct KernelSet {
   Qs8DequantizeFn qs8_dequantize;
   F32BiasActFn f32_bias_act;
   DotPeakFn dot_peak;  // nullptr for scalar
+  F32GemmNnFn f32_gemm_nn;
+  F32GemmTnFn f32_gemm_tn;
 };
 
 const KernelSet& scalar_kernels();
@@ -103,6 +110,8 @@ void qs8_quantize_rows_scalar(std::size_t, std::size_t, std::size_t, const float
 void qs8_dequantize_scalar(std::size_t, std::size_t, const std::int32_t*, const float*, const float*, const float*,
                            bool, float*);
 void f32_bias_act_scalar(std::size_t, std::size_t, float*, const float*, bool);
+void f32_gemm_nn_scalar(std::size_t, std::size_t, std::size_t, const float*, const float*, float*);
+void f32_gemm_tn_scalar(std::size_t, std::size_t, std::size_t, const float*, const float*, float*);
 
 // The 128-bit SIMD variants (cpp/src/kernels/*_simd128.cpp): WASM SIMD128 or SSE4.1, where compiled in.
 void f32_gemm_simd128(std::size_t, std::size_t, std::size_t, const float*, const float*, float*);
@@ -114,5 +123,7 @@ void qs8_dequantize_simd128(std::size_t, std::size_t, const std::int32_t*, const
                             bool, float*);
 void f32_bias_act_simd128(std::size_t, std::size_t, float*, const float*, bool);
 std::int32_t dot_peak_simd128(std::size_t);
+void f32_gemm_nn_simd128(std::size_t, std::size_t, std::size_t, const float*, const float*, float*);
+void f32_gemm_tn_simd128(std::size_t, std::size_t, std::size_t, const float*, const float*, float*);
 
 }  // namespace quantlab::kernels

@@ -39,6 +39,9 @@ class Mlp {
   static Mlp simple_net(std::uint32_t seed) { return create({784, 256, 10}, seed); }
   // Reads the binary format; throws quantlab::Error naming the problem (truncated, corrupt, wrong version...).
   static Mlp deserialize(const std::uint8_t* data, std::size_t size);
+  // A model of the given fp32 layers (in, out, weight, bias set; the rest is derived), e.g. from the trainer.
+  // Throws if a layer's shapes disagree with its sizes or the previous layer's outputs, or a value is not finite.
+  static Mlp from_layers(std::vector<LinearLayer> layers);
 
   // The int8 model of this fp32 model. Throws if this model is already quantized.
   Mlp quantize_dynamic(bool per_channel) const;

@@ -28,6 +28,13 @@ class NumpyRandom {
   std::vector<double> rand(std::size_t n);
   std::vector<double> randn(std::size_t n);
 
+  // One raw 32-bit draw of the generator.
+  std::uint32_t next_u32() { return static_cast<std::uint32_t>(mt_()); }
+  // NumPy's random_interval(max): a uniform integer in [0, max] by masked rejection of 32-bit draws.
+  std::uint32_t interval(std::uint32_t max);
+  // numpy.random.permutation(n) (legacy shuffle: for i = n-1 down to 1, swap i with interval(i)).
+  std::vector<std::size_t> permutation(std::size_t n);
+
  private:
   std::mt19937 mt_;
   bool has_gauss_ = false;
