@@ -41,7 +41,7 @@ class ModelHandle {
 
   val forward(val x, std::string kernels) const {
     return guarded([&] {
-      const auto& ks = quantlab::bench::kernels_named(kernels);
+      const auto& ks = quantlab::kernels::kernels_named(kernels);
       const std::vector<float> input = checked_input(x);
       const std::size_t batch = input.size() / model_.input_size();
       std::vector<float> y(batch * model_.output_size());
@@ -61,7 +61,7 @@ class ModelHandle {
   // Elapsed microseconds for `iterations` forward passes on x (checked once, before the clock starts).
   val time_forward(val x, std::string kernels, double iterations) const {
     return guarded([&] {
-      const auto& ks = quantlab::bench::kernels_named(kernels);
+      const auto& ks = quantlab::kernels::kernels_named(kernels);
       return val(quantlab::bench::time_forward_us(model_, checked_input(x), ks, iteration_count(iterations)));
     });
   }
@@ -91,7 +91,7 @@ val load_model(val bytes) {
 
 val time_gemm(std::string dtype, double m, double n, double k, std::string kernels, double iterations) {
   return guarded([&] {
-    const auto& ks = quantlab::bench::kernels_named(kernels);
+    const auto& ks = quantlab::kernels::kernels_named(kernels);
     const std::size_t kk = quantlab::count_from_number(k, "k", 1, quantlab::kernels::kQs8MaxK);
     return val(quantlab::bench::time_gemm_us(dtype, quantlab::count_from_number(m, "m", 1, 4096),
                                              quantlab::count_from_number(n, "n", 1, 4096), kk, ks,
@@ -101,7 +101,7 @@ val time_gemm(std::string dtype, double m, double n, double k, std::string kerne
 
 val time_dot_peak(double iterations) {
   return guarded([&] {
-    return val(quantlab::bench::time_dot_peak_us(quantlab::bench::kernels_named("simd"), iteration_count(iterations)));
+    return val(quantlab::bench::time_dot_peak_us(quantlab::kernels::kernels_named("simd"), iteration_count(iterations)));
   });
 }
 

@@ -18,10 +18,6 @@ namespace quantlab::bench {
 // Multiply-accumulates per iteration of the dot_peak probe (16 x i32x4.dot_i16x8_s).
 constexpr double kDotPeakMacsPerIteration = 128;
 
-// "auto" (SIMD when compiled in), "simd" or "scalar"; throws quantlab::Error for anything else or for "simd"
-// in a build without SIMD kernels.
-const kernels::KernelSet& kernels_named(const std::string& name);
-
 double time_forward_us(const Mlp& model, const std::vector<float>& x, const kernels::KernelSet& ks,
                        std::size_t iterations);
 // C[m x n] = A[m x k] . B[n x k]^T on seeded random data; dtype "int8" or "fp32".
