@@ -141,7 +141,7 @@ export interface QuantLab {
     (iterations: number) => number;
   /** run(units) -> µs of units x 1000 probe iterations; macsPerIteration is per unit. */
   dotPeakTimer(): ((units: number) => number) & { macsPerIteration: number };
-  /** Throughput of i32x4.dot_i16x8_s in a register loop (SIMD build only): the ceiling of the int8 GEMM. */
+  /** Throughput of i32x4.dot_i16x8_s in a register loop (SIMD build only): a reference for the int8 GEMM, not a bound. */
   measureDotPeak(options?: TimingOptions): Timing & { gmacs: number };
   /** heapBytes: size of the WebAssembly memory; allocatedBytes: bytes malloc currently holds. */
   memoryStats(): { heapBytes: number; allocatedBytes: number };
