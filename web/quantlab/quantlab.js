@@ -32,24 +32,51 @@ export function wasmSimdSupported() {
 
 const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
 
-async function loadModule(simd) {
-  const name = simd ? 'quantlab-simd' : 'quantlab-scalar';
-  const factory = simd
-    ? (await import('./quantlab-simd.mjs')).default
-    : (await import('./quantlab-scalar.mjs')).default;
-  const options = {};
+// Compiles a build's .wasm beside this file: streamed in browsers and workers, read from disk in Node (Emscripten
+// 3.1.6 would fetch() a file path there).
+async function compileModule(name) {
+  const url = new URL(`./${name}.wasm`, import.meta.url);
   if (isNode) {
-    // Emscripten 3.1.6 would fetch() a file path under Node: hand it the bytes instead.
     const fsModule = 'node:fs/promises';
     const { readFile } = await import(/* @vite-ignore */ fsModule);
-    options.wasmBinary = await readFile(new URL(`./${name}.wasm`, import.meta.url));
+    return WebAssembly.compile(await readFile(url));
   }
-  return factory(options);
+  if (typeof WebAssembly.compileStreaming === 'function') {
+    try {
+      return await WebAssembly.compileStreaming(fetch(url, { credentials: 'same-origin' }));
+    } catch {
+      // e.g. a host that does not send application/wasm: compile from the bytes below
+    }
+  }
+  const response = await fetch(url, { credentials: 'same-origin' });
+  if (!response.ok) throw new Error(`${name}.wasm could not be loaded: HTTP ${response.status}`);
+  return WebAssembly.compile(await response.arrayBuffer());
+}
+
+// The Emscripten module of a build, instantiated from `wasmModule` (compiled here when not given): Emscripten
+// calls instantiateWasm instead of fetching and compiling the .wasm itself.
+async function loadModule(simd, wasmModule) {
+  const name = simd ? 'quantlab-simd' : 'quantlab-scalar';
+  const [factory, compiled] = await Promise.all([
+    (simd ? import('./quantlab-simd.mjs') : import('./quantlab-scalar.mjs')).then((m) => m.default),
+    wasmModule ?? compileModule(name),
+  ]);
+  let failed;
+  const instantiationFailed = new Promise((_, reject) => { failed = reject; });
+  const module = await Promise.race([instantiationFailed, factory({
+    instantiateWasm(imports, receive) {
+      WebAssembly.instantiate(compiled, imports).then((instance) => receive(instance, compiled), failed);
+      return {};
+    },
+  })]);
+  return { module, compiled };
 }
 
 /**
  * Loads the WebAssembly core and returns the API.
- * @param {{simd?: 'auto' | boolean}} [options]
+ * @param {{simd?: 'auto' | boolean, wasmModule?: WebAssembly.Module}} [options] wasmModule: the compiled module of
+ *   another instance (its `wasmModule`, e.g. posted to a worker), instantiated instead of fetching and compiling
+ *   the .wasm again; `simd` must then say which build it is (true or false).
  */
 export async function createQuantLab(options = {}) {
   if (options === null || typeof options !== 'object') {
@@ -66,8 +93,14 @@ export async function createQuantLab(options = {}) {
   if (requested === true && !supported) {
     throw new Error('this JavaScript engine has no WebAssembly SIMD: use {simd: false} or {simd: "auto"}');
   }
+  const { wasmModule } = options;
+  if (wasmModule !== undefined) {
+    if (!(wasmModule instanceof WebAssembly.Module)) throw new TypeError(`options.wasmModule must be a WebAssembly.Module, got ${describe(wasmModule)}`);
+    if (requested === 'auto') throw new TypeError('options.wasmModule needs options.simd: true for the SIMD build\'s module, false for the scalar one');
+  }
   const simd = requested === 'auto' ? supported : requested;
-  return new QuantLab(await loadModule(simd), simd);
+  const { module, compiled } = await loadModule(simd, wasmModule);
+  return new QuantLab(module, simd, compiled);
 }
 
 const TYPED_ARRAYS = [Float64Array, Float32Array, Int8Array, Uint8Array, Int16Array, Uint16Array, Int32Array, Uint32Array];
@@ -175,10 +208,12 @@ class Model {
 class QuantLab {
   #m;
 
-  constructor(module, simd) {
+  constructor(module, simd, wasmModule) {
     this.#m = module;
     /** True when the WebAssembly SIMD128 build is in use. */
     this.simd = simd;
+    /** The compiled WebAssembly module: post it to a worker and pass it to createQuantLab there ({simd, wasmModule}). */
+    this.wasmModule = wasmModule;
     /** The kernel set forward() uses by default: 'wasmsimd' or 'scalar'. */
     this.kernels = module.buildInfo().kernels;
   }
