@@ -2,11 +2,11 @@
 //
 // The WebAssembly core is shipped once, at the top of dist/, as the public API (quantlab.js, quantlab.d.ts and
 // the quantlab-{simd,scalar}.{mjs,wasm} modules); the bundled pages and the learner-code worker load
-// ../quantlab.js at run time (web/src/core.js) instead of bundling a second copy. The plugin below supplies those
+// ../quantlab.js at run time (web/src/app/core.js) instead of bundling a second copy. The plugin below supplies those
 // files: in `vite build` it emits them into dist/, in `vite` (dev server) it serves them from the same sources.
 //
 // Embedding (README, "Embedding the lab in a course page"): Vite builds three entries, the lab (index.html), one
-// exercise for an iframe (embed.html) and the <quant-lab> web component (web/src/embed-element.js, hashed into
+// exercise for an iframe (embed.html) and the <quant-lab> web component (web/src/embed/element.js, hashed into
 // assets/ like every chunk). The plugin adds the two files a course page names, at dist/'s top level with fixed
 // names: quantlab-embed.js, a one-line module importing the component's chunk, and quantlab-resizer.js.
 import { readFileSync } from 'node:fs';
@@ -88,7 +88,7 @@ function quantlabApi() {
         const name = (req.url ?? '').split('?')[0].replace(/^\//, '');
         if (name === `${EMBED_ENTRY}.js`) {
           res.setHeader('Content-Type', MIME['.js']);
-          res.end(embedLoader('src/embed-element.js'));
+          res.end(embedLoader('src/embed/element.js'));
           return undefined;
         }
         if (!Object.hasOwn(PUBLIC_FILES, name)) return next();
@@ -115,7 +115,7 @@ export default defineConfig({
       input: {
         index: `${root}web/index.html`,
         'embed-page': `${root}web/embed.html`,
-        [EMBED_ENTRY]: `${root}web/src/embed-element.js`,
+        [EMBED_ENTRY]: `${root}web/src/embed/element.js`,
       },
       output: {
         // Name the two large libraries' chunks after them (Rollup would name a shared chunk after any module in it).
