@@ -2,13 +2,10 @@
 // landing page or an exercise into <main>, with "Copy embed code" under an exercise. Also writes the header's nav
 // (one link per exercise of the registry, in its order), and wires the theme switch and "Erase my data".
 import '../ui/style.css';
-import { embedCodeSection } from '../embed/copy-code.js';
-import { embedSnippets } from '../embed/snippets.js';
 import { EXERCISES, exerciseById } from '../exercises/registry.js';
 import { h, fill } from '../ui/dom.js';
 import { chooseTheme, currentChoice, initTheme } from '../ui/theme.js';
 import { loadLab } from './core.js';
-import { mountLanding } from './landing.js';
 import { formatHash, parseHash } from './state.js';
 import { eraseAll } from './store.js';
 
@@ -127,6 +124,8 @@ async function show({ focus = true } = {}) {
   let view;
   try {
     if (route === '') {
+      const { mountLanding } = await import('./landing.js');
+      if (token !== navigation) return;
       view = mountLanding(app, { lab });
     } else {
       const { mountExercise } = await import('./exercise-page.js');
@@ -147,22 +146,31 @@ async function show({ focus = true } = {}) {
   if (focus) view.heading.focus({ preventScroll: false });
 }
 
-/** Adds "Embed this exercise" under an exercise page; its snippets follow the hash at the moment of the click. */
+/**
+ * Adds "Embed this exercise" under an exercise page, once the page has drawn (its code is not needed before);
+ * its snippets follow the hash at the moment of the click.
+ */
 function withEmbedCode(view, route) {
   const { number, title } = exerciseById(route);
-  const section = embedCodeSection(() => embedSnippets({
-    base: new URL('./', location.href).href, // where this copy of dist/ is hosted
-    route,
-    number,
-    title,
-    params: parseHash(location.hash).params,
-  }));
-  app.append(section);
+  let section = null;
+  let destroyed = false;
+  Promise.all([import('../embed/copy-code.js'), import('../embed/snippets.js')]).then(([{ embedCodeSection }, { embedSnippets }]) => {
+    if (destroyed) return;
+    section = embedCodeSection(() => embedSnippets({
+      base: new URL('./', location.href).href, // where this copy of dist/ is hosted
+      route,
+      number,
+      title,
+      params: parseHash(location.hash).params,
+    }));
+    app.append(section);
+  }, () => {}); // without it, the page is all there
   return {
     ...view,
     destroy() {
+      destroyed = true;
       view.destroy();
-      section.remove();
+      section?.remove();
     },
   };
 }
@@ -172,7 +180,7 @@ async function start() {
   // Fetch the page code of the route at the same time as the core.
   const route = parseHash(location.hash).route;
   const entry = exerciseById(route);
-  const prefetch = entry ? Promise.all([import('./exercise-page.js'), entry.page()]).catch(() => {}) : null;
+  const prefetch = (entry ? Promise.all([import('./exercise-page.js'), entry.page()]) : import('./landing.js')).catch(() => {});
   try {
     lab = await loadLab();
   } catch (e) {
