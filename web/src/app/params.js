@@ -2,7 +2,7 @@
 // value it keeps in the link, with its bounds and default. Each type parses text into a value or undefined (never
 // throws, never evaluates) and formats a value back into text; the controls read their bounds from here.
 
-export const MAX_LIST_LENGTH = 256;
+const MAX_LIST_LENGTH = 256;
 
 /** An integer in [min, max]. */
 export const int = (min, max, def) => ({

@@ -11,7 +11,7 @@
 // This module does not stop endless loops: the worker host does, by terminating the worker (runner.js).
 import { formatValue } from '../ui/format.js';
 
-export const SOURCE_NAME = 'your-code.js';
+const SOURCE_NAME = 'your-code.js';
 const MAX_OUTPUT_LINES = 300;
 const MAX_OUTPUT_CHARS = 40_000;
 

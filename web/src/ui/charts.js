@@ -74,7 +74,7 @@ Chart.defaults.font.size = 13;
 
 const SUPERSCRIPT = { '-': '⁻', 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };
 /** Tick labels of a log axis: only the powers of ten, as 10⁻³. */
-export function powerOfTenTick(value) {
+function powerOfTenTick(value) {
   const exponent = Math.log10(value);
   if (Math.abs(exponent - Math.round(exponent)) > 1e-9) return '';
   return `10${String(Math.round(exponent)).replace(/./g, (ch) => SUPERSCRIPT[ch])}`;
