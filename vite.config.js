@@ -2,16 +2,16 @@
 //
 // The WebAssembly core is shipped once, at the top of dist/, as the public API (quantlab.js, quantlab.d.ts and
 // the quantlab-{simd,scalar}.{mjs,wasm} modules); the bundled pages and the learner-code worker load
-// ../quantlab.js at run time (web/src/core.js) instead of bundling a second copy. The plugin below supplies those
+// ../quantlab.js at run time (web/src/app/core.js) instead of bundling a second copy. The plugin below supplies those
 // files: in `vite build` it emits them into dist/, in `vite` (dev server) it serves them from the same sources.
 //
 // Embedding (README, "Embedding the lab in a course page"): Vite builds three entries, the lab (index.html), one
-// exercise for an iframe (embed.html) and the <quant-lab> web component (web/src/embed-element.js, hashed into
+// exercise for an iframe (embed.html) and the <quant-lab> web component (web/src/embed/element.js, hashed into
 // assets/ like every chunk). The plugin adds the two files a course page names, at dist/'s top level with fixed
 // names: quantlab-embed.js, a one-line module importing the component's chunk, and quantlab-resizer.js.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defineConfig, transformWithEsbuild } from 'vite';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -22,6 +22,9 @@ const API_FILES = {
   'forward-timings.js': 'web/quantlab/forward-timings.js',
   'timing-worker.js': 'web/quantlab/timing-worker.js',
   'data-loader.js': 'web/quantlab/data-loader.js',
+  'timing.js': 'web/quantlab/timing.js',
+  'agreement.js': 'web/quantlab/agreement.js',
+  'describe.js': 'web/quantlab/describe.js',
   'quantlab-simd.mjs': 'build/wasm/cpp/bindings/quantlab-simd.mjs',
   'quantlab-simd.wasm': 'build/wasm/cpp/bindings/quantlab-simd.wasm',
   'quantlab-scalar.mjs': 'build/wasm/cpp/bindings/quantlab-scalar.mjs',
@@ -46,6 +49,25 @@ const DATA_FILES = {
 };
 const PUBLIC_FILES = { ...API_FILES, ...HOST_FILES, ...DATA_FILES };
 const EMBED_ENTRY = 'quantlab-embed'; // the component's entry chunk; dist/quantlab-embed.js imports it
+
+// The API's JavaScript goes into dist/ minified, as the bundled pages do (local names shortened; exports, property
+// names, function and class names and every message untouched): the Emscripten glue, which Emscripten 3.1.6 only
+// strips of whitespace, and the facade take a third less for every page to load. The readable sources are in
+// web/quantlab/ (and `npx vite` serves them as they are).
+const MINIFIED = new Set(Object.keys(API_FILES).filter((name) => /\.m?js$/.test(name)));
+const GLUE = new Set(['quantlab-simd.mjs', 'quantlab-scalar.mjs']); // no names to keep: messages never show them
+
+// What every page needs before its first chart from the top of dist/, named in the pages' HTML so that the browser
+// fetches it (and compiles the WebAssembly) while the page's own code loads, not one file after the other as each
+// import is found. The SIMD build is every current browser's; one without WebAssembly SIMD loads the scalar build
+// instead and leaves the preloaded .wasm unused.
+const PRELOADS = [
+  '<link rel="modulepreload" href="./quantlab.js">',
+  '<link rel="modulepreload" href="./describe.js">',
+  '<link rel="modulepreload" href="./timing.js">',
+  '<link rel="modulepreload" href="./quantlab-simd.mjs">',
+  '<link rel="preload" href="./quantlab-simd.wasm" as="fetch" crossorigin>',
+];
 
 const MIME = {
   '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.ts': 'text/plain',
@@ -93,9 +115,14 @@ function contentSecurityPolicy() {
 function quantlabApi() {
   return {
     name: 'quantlab-api',
-    generateBundle(_options, bundle) {
+    transformIndexHtml: (html) => html.replace('</head>', `${PRELOADS.join('\n')}\n</head>`),
+    async generateBundle(_options, bundle) {
       for (const fileName of Object.keys(PUBLIC_FILES)) {
-        this.emitFile({ type: 'asset', fileName, source: readApiFile(fileName) });
+        const bytes = readApiFile(fileName);
+        const source = MINIFIED.has(fileName)
+          ? (await transformWithEsbuild(bytes.toString('utf8'), fileName, { minify: true, keepNames: !GLUE.has(fileName), format: 'esm', target: 'es2022' })).code
+          : bytes;
+        this.emitFile({ type: 'asset', fileName, source });
       }
       const entry = Object.values(bundle).find((chunk) => chunk.type === 'chunk' && chunk.isEntry && chunk.name === EMBED_ENTRY);
       if (entry) this.emitFile({ type: 'asset', fileName: `${EMBED_ENTRY}.js`, source: embedLoader(entry.fileName) });
@@ -105,7 +132,7 @@ function quantlabApi() {
         const name = (req.url ?? '').split('?')[0].replace(/^\//, '');
         if (name === `${EMBED_ENTRY}.js`) {
           res.setHeader('Content-Type', MIME['.js']);
-          res.end(embedLoader('src/embed-element.js'));
+          res.end(embedLoader('src/embed/element.js'));
           return undefined;
         }
         if (!Object.hasOwn(PUBLIC_FILES, name)) return next();
@@ -132,7 +159,7 @@ export default defineConfig({
       input: {
         index: `${root}web/index.html`,
         'embed-page': `${root}web/embed.html`,
-        [EMBED_ENTRY]: `${root}web/src/embed-element.js`,
+        [EMBED_ENTRY]: `${root}web/src/embed/element.js`,
       },
       output: {
         // Name the two large libraries' chunks after them (Rollup would name a shared chunk after any module in it).

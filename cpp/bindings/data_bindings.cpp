@@ -66,7 +66,7 @@ val load_dataset(val images, val labels, std::string name, double expected_count
 
 val evaluate_model(const ModelHandle& model, const DatasetHandle& data, std::string kernels) {
   return guarded([&] {
-    return evaluation_to_js(quantlab::evaluate(model.model(), data.data(), quantlab::bench::kernels_named(kernels)));
+    return evaluation_to_js(quantlab::evaluate(model.model(), data.data(), quantlab::kernels::kernels_named(kernels)));
   });
 }
 
@@ -75,7 +75,7 @@ val hidden_activations(const ModelHandle& model, const DatasetHandle& data, doub
     const std::size_t l = quantlab::count_from_number(layer, "layer", 0, 64);
     const std::size_t n = quantlab::count_from_number(count, "count", 0, static_cast<double>(data.data().count));
     const std::vector<float> values =
-        quantlab::hidden_activations(model.model(), data.data(), l, n, quantlab::bench::kernels_named(kernels));
+        quantlab::hidden_activations(model.model(), data.data(), l, n, quantlab::kernels::kernels_named(kernels));
     val o = val::object();
     const std::size_t width = model.model().layers()[l].out;
     o.set("values", to_js(values, "Float32Array"));
@@ -141,14 +141,14 @@ val calibrate(val values, std::string method, double bits, std::string scheme, d
 val evaluate_fake_quant(const ModelHandle& model, const DatasetHandle& data, val specs, std::string kernels) {
   return guarded([&] {
     return evaluation_to_js(quantlab::evaluate_fake_quant(model.model(), data.data(), specs_from(specs),
-                                                          quantlab::bench::kernels_named(kernels)));
+                                                          quantlab::kernels::kernels_named(kernels)));
   });
 }
 
 val evaluate_static(const ModelHandle& model, const DatasetHandle& data, val specs, std::string kernels) {
   return guarded([&] {
     return evaluation_to_js(quantlab::evaluate_static(model.model(), data.data(), specs_from(specs),
-                                                      quantlab::bench::kernels_named(kernels)));
+                                                      quantlab::kernels::kernels_named(kernels)));
   });
 }
 

@@ -35,7 +35,7 @@ val load_model(val bytes) {
 
 val time_gemm(std::string dtype, double m, double n, double k, std::string kernels, double iterations) {
   return guarded([&] {
-    const auto& ks = quantlab::bench::kernels_named(kernels);
+    const auto& ks = quantlab::kernels::kernels_named(kernels);
     quantlab::bench::check_gemm_shape(m, n, k);
     return val(quantlab::bench::time_gemm_us(dtype, static_cast<std::size_t>(m), static_cast<std::size_t>(n),
                                              static_cast<std::size_t>(k), ks, iteration_count(iterations)));
@@ -54,7 +54,7 @@ void release_gemm_operands() { quantlab::bench::release_gemm_operands(); }
 
 val time_dot_peak(double iterations) {
   return guarded([&] {
-    return val(quantlab::bench::time_dot_peak_us(quantlab::bench::kernels_named("simd"), iteration_count(iterations)));
+    return val(quantlab::bench::time_dot_peak_us(quantlab::kernels::kernels_named("simd"), iteration_count(iterations)));
   });
 }
 

@@ -40,7 +40,7 @@ class ModelHandle {
 
   val forward(val x, std::string kernels) const {
     return guarded([&] {
-      const auto& ks = quantlab::bench::kernels_named(kernels);
+      const auto& ks = quantlab::kernels::kernels_named(kernels);
       const std::vector<float> input = checked_input(x);
       const std::size_t batch = input.size() / model_.input_size();
       const double outputs = static_cast<double>(batch) * static_cast<double>(model_.output_size());
@@ -65,7 +65,7 @@ class ModelHandle {
   // Elapsed microseconds for `iterations` forward passes on x (checked once, before the clock starts).
   val time_forward(val x, std::string kernels, double iterations) const {
     return guarded([&] {
-      const auto& ks = quantlab::bench::kernels_named(kernels);
+      const auto& ks = quantlab::kernels::kernels_named(kernels);
       return val(quantlab::bench::time_forward_us(model_, checked_input(x), ks, iteration_count(iterations)));
     });
   }

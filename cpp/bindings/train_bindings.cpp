@@ -67,7 +67,7 @@ val create_trainer(const DatasetHandle& data, const ModelHandle& initial, double
     o.optimizer = quantlab::optimizer_from_name(optimizer);
     o.learning_rate = learning_rate;
     o.momentum = momentum;
-    auto t = std::make_shared<quantlab::Trainer>(data.data(), initial.model(), o, quantlab::bench::kernels_named(kernels));
+    auto t = std::make_shared<quantlab::Trainer>(data.data(), initial.model(), o, quantlab::kernels::kernels_named(kernels));
     return val(TrainerHandle(std::move(t)));
   });
 }

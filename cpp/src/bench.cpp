@@ -23,16 +23,6 @@ double time_us(F&& body) {
 
 }  // namespace
 
-const kernels::KernelSet& kernels_named(const std::string& name) {
-  if (name == "auto") return kernels::best_kernels();
-  if (name == "scalar") return kernels::scalar_kernels();
-  if (name == "simd") {
-    if (!kernels::simd_kernels()) throw Error("this build has no SIMD kernels: use kernels 'scalar' or 'auto'");
-    return *kernels::simd_kernels();
-  }
-  throw Error("kernels must be 'auto', 'simd' or 'scalar', got '" + name + "'");
-}
-
 double time_forward_us(const Mlp& model, const std::vector<float>& x, const kernels::KernelSet& ks,
                        std::size_t iterations) {
   const std::size_t batch = x.size() / model.input_size();

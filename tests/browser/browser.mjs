@@ -34,18 +34,31 @@ export async function launch({ cors = false } = {}) {
 }
 
 /**
+ * Opens the editor of the exercise in `scope` (a page, frame or locator) as a learner does, by scrolling down to
+ * "Your turn" (learner mode loads when it comes into view), and waits until it is there.
+ */
+export async function openEditor(scope) {
+  // Chromium pauses rendering in a cross-origin frame out of view: bring the frame itself into view first.
+  if (typeof scope.owner === 'function') await scope.owner().scrollIntoViewIfNeeded();
+  await scope.locator('.learner').scrollIntoViewIfNeeded();
+  await scope.locator('.cm-content').waitFor({ timeout: 15000 });
+}
+
+/**
  * Opens `route` (a hash such as "#/ex1") in a fresh context. Collects console errors, page errors and every request
  * of the context (pages, frames, workers) that went anywhere but the origins of `allowed` (the lab's by default).
- * Waits until the page has drawn (body[data-ready]) and, on exercise pages, until the editor is there; or, given
- * `url` (another page) and `ready(page)`, for what ready() waits for. Returns {page, context, errors, foreign, responses}.
+ * Waits until the page has drawn (body[data-ready]) and, on exercise pages, opens the editor (openEditor); or,
+ * given `url` (another page) and `ready(page)`, for what ready() waits for. `beforeGoto(page)` runs before the
+ * page is opened (e.g. to throttle it). Returns {page, context, errors, foreign, responses}.
  */
 async function open(env, route, {
   colorScheme = 'light', width = 1280, height = 900, init, waitEditor = true, url = env.url + route, allowed = [env.url],
-  ready, permissions = [],
+  ready, permissions = [], beforeGoto,
 } = {}) {
   const context = await env.browser.newContext({ viewport: { width, height }, colorScheme, reducedMotion: 'reduce', permissions });
   if (init) await context.addInitScript(init);
   const page = await context.newPage();
+  await beforeGoto?.(page);
   const errors = [];
   const foreign = [];
   const responses = [];
@@ -61,7 +74,7 @@ async function open(env, route, {
     await ready(page);
   } else {
     await page.waitForSelector('body[data-ready]', { state: 'attached', timeout: 15000 });
-    if (waitEditor && /^#\/ex[1-4]/.test(route)) await page.waitForSelector('.cm-content', { timeout: 15000 });
+    if (waitEditor && /^#\/ex\d/.test(route)) await openEditor(page);
   }
   return { page, context, errors, foreign, responses };
 }
@@ -114,6 +127,12 @@ export async function runCheck(scope) {
   console.log(`# check: ${await status.innerText()}`);
   return scope.locator('.check-results .summary').innerText();
 }
+
+/** The texts of the cells of row `row` of the page's first data table body. */
+export const rowCells = (page, row) => page.locator('table.data tbody tr').nth(row).locator('th, td').allInnerTexts();
+
+/** The page's location hash, read in the page (page.url() follows replaceState a moment late). */
+export const hashOf = (page) => page.evaluate(() => location.hash);
 
 /** Reloads the page and waits until it has drawn again (body[data-ready]). */
 export async function reloadPage(page) {

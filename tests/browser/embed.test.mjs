@@ -13,8 +13,10 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { after, before, describe, it } from 'node:test';
 
 import { startServer } from '../../build-scripts/serve.mjs';
-import ex1 from '../../web/src/ex1-tasks.js';
-import { axeViolations, canvasInk, launch, repoRoot, runCheck, screenshotDir, setCode, withPage } from './browser.mjs';
+import { exerciseById } from '../../web/src/exercises/registry.js';
+import { axeViolations, canvasInk, launch, openEditor, repoRoot, runCheck, screenshotDir, setCode, withPage } from './browser.mjs';
+
+const ex1 = (await exerciseById('ex1').tasks()).default;
 
 // The demo page names the lab as http://127.0.0.1:8080 (start.sh's address) and itself as :8081; the test serves
 // a copy with the test servers' addresses instead.
@@ -52,11 +54,13 @@ function recordMessages() {
 
 const frameReady = (page, selector) => page.frameLocator(selector).locator('body[data-ready]').waitFor({ state: 'attached', timeout: 20000 });
 
+// The widgets' editors load when the learner scrolls down to them (openEditor).
 async function courseReady(page) {
-  await page.locator('#lab-ex1 .cm-content').waitFor({ timeout: 20000 });
   await page.locator('#lab-ex2 canvas').first().waitFor({ timeout: 20000 });
+  await openEditor(page.locator('#lab-ex1'));
   await frameReady(page, '#lab-ex3');
-  await page.frameLocator('#lab-ex3').locator('.cm-content').waitFor({ timeout: 20000 });
+  await openEditor(page.frameLocator('#lab-ex3'));
+  await page.evaluate(() => window.scrollTo(0, 0));
 }
 
 /** Options for withPage() that open a page of the course site instead of the lab. */
@@ -294,7 +298,7 @@ describe('the demo course page on another origin', () => {
       assert.equal(await page.evaluate(() => window.pwned), undefined);
 
       // hide="benchmark" hides whatever an exercise marks data-part="benchmark" (exercise 4's timings).
-      await page.locator('#second-ex1 .cm-content').waitFor();
+      await openEditor(page.locator('#second-ex1'));
       const benchmarkShown = (id) => page.locator(`#${id}`).evaluate((host) => {
         const part = Object.assign(document.createElement('p'), { textContent: 'timings' });
         part.dataset.part = 'benchmark';
@@ -350,8 +354,12 @@ describe('"Copy embed code" on the lab\'s exercise pages', () => {
 async function checkPasted(name, html, { bits, editor }) {
   writeFileSync(DEMO_ROOT + name, `<!doctype html>\n<html lang="en">\n<head><meta charset="utf-8"><title>Pasted</title><link rel="icon" href="data:,"></head>\n<body><main>\n${html}\n</main></body>\n</html>\n`);
   const ready = async (page) => {
-    await page.locator(editor ? 'quant-lab .cm-content' : 'quant-lab canvas').first().waitFor({ timeout: 20000 });
+    await page.locator('quant-lab canvas').first().waitFor({ timeout: 20000 });
     await frameReady(page, 'iframe');
+    if (editor) {
+      await openEditor(page.locator('quant-lab'));
+      await openEditor(page.frameLocator('iframe'));
+    }
   };
   await withPage(env, '', onCourseSite(name, ready), async ({ page, foreign }) => {
     const frame = page.frameLocator('iframe');

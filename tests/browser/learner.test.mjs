@@ -1,29 +1,34 @@
-// Learner mode in the browser: the starter fails Check with its message, the solution (revealed behind its
-// confirmation) passes, hints come one at a time, an endless loop is stopped while the page stays responsive,
+// Learner mode in the browser, for every exercise of the registry: learner mode loads when the learner reaches
+// "Your turn", the starter fails Check with the message the checks give, the solution (revealed behind its
+// confirmation) passes; hints come one at a time, an endless loop is stopped while the page stays responsive,
 // errors show their line, and code and progress survive a reload until "Erase my data".
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { editorText, launch, runCheck, screenshotDir, setCode, withPage } from './browser.mjs';
+import { checkCode } from '../../web/src/checks/run.js';
+import { EXERCISES } from '../../web/src/exercises/registry.js';
+import { createQuantLab } from '../node/load.mjs';
+import { editorText, launch, openEditor, runCheck, screenshotDir, setCode, withPage } from './browser.mjs';
 
 let env;
-before(async () => { env = await launch(); });
+let lab;
+before(async () => {
+  env = await launch();
+  lab = await createQuantLab();
+});
 after(async () => { await env?.close(); });
 
-const STARTER_FAILURE = {
-  ex1: /scale is 0, but max\|x\| is 0\.312: the scale is max\|x\| \/ qmax\./,
-  ex2: /scales\[0\] is 0, but max\|w\| over row 0 is 0\.0195967/,
-  ex3: /errorsForBits returned null: return an array with one MSE per bit width\./,
-  ex4: /quantizeModel returned null: return the int8 model, quantizeDynamic\(model, \{ perChannel \}\)\./,
-};
-
-for (const exercise of ['ex1', 'ex2', 'ex3', 'ex4']) {
+for (const entry of EXERCISES.filter((e) => e.tasks)) {
+  const exercise = entry.id;
   describe(`${exercise} learner mode`, () => {
-    it('the starter fails Check with a helpful message; the revealed solution passes', async () => {
+    it('the starter fails Check with the checks\' message; the revealed solution passes', async () => {
+      // The message the checks give the starter code, computed here in Node by the same code the worker runs.
+      const task = (await entry.tasks()).default;
+      const starterFailure = checkCode(task, task.starter, lab).tests.find((t) => !t.passed).message;
       await withPage(env, `#/${exercise}`, {}, async ({ page }) => {
         const starterSummary = await runCheck(page);
         assert.match(starterSummary, /^\d+ of \d+ checks pass$/);
-        assert.match(await page.locator('.check-results').innerText(), STARTER_FAILURE[exercise]);
+        assert.equal(await page.locator('.check-results li.fail .test-message').first().innerText(), starterFailure);
         assert.match(await page.locator('.status-badge').innerText(), /attempted/);
 
         // The solution is hidden until asked for, and asks for confirmation.
@@ -47,6 +52,28 @@ for (const exercise of ['ex1', 'ex2', 'ex3', 'ex4']) {
     });
   });
 }
+
+describe('loading learner mode', () => {
+  it('loads the editor only when the learner scrolls down to "Your turn"', async () => {
+    await withPage(env, '#/ex2', { waitEditor: false }, async ({ page, responses }) => {
+      await page.waitForTimeout(500);
+      assert.equal(await page.locator('.cm-content').count(), 0, 'no editor before the learner gets there');
+      assert.ok(!responses.some((r) => /codemirror|runner-worker/.test(r.url())), 'no editor code loaded');
+      await openEditor(page);
+      assert.ok(responses.some((r) => /codemirror/.test(r.url())));
+    });
+  });
+
+  it('loads it when the keyboard focus reaches "Your turn", and the next Tab goes into the editor', async () => {
+    await withPage(env, '#/ex3', { waitEditor: false }, async ({ page }) => {
+      await page.getByRole('button', { name: 'Open the editor' }).focus();
+      await page.locator('.cm-content').waitFor();
+      assert.equal(await page.evaluate(() => document.activeElement.classList.contains('learner')), true);
+      await page.keyboard.press('Tab');
+      assert.equal(await page.evaluate(() => document.activeElement.classList.contains('cm-content')), true);
+    });
+  });
+});
 
 describe('running code', () => {
   it('stops an endless loop within the time limit, keeps the page responsive, and runs again afterwards', async () => {
@@ -111,20 +138,20 @@ describe('what the browser keeps', () => {
       // Saved after a short pause in typing.
       await page.waitForFunction(() => /my own attempt/.test(localStorage.getItem('quantlab:code:ex1') ?? ''));
       await page.reload();
-      await page.waitForSelector('.cm-content');
+      await page.waitForSelector('body[data-ready]', { state: 'attached' });
+      await openEditor(page);
       assert.match(await editorText(page), /my own attempt/);
       await page.goto(`${env.url}#/`);
       await page.waitForSelector('.exercise-list');
       assert.deepEqual(await page.locator('.exercise-card .status-badge').allInnerTexts(),
-        ['attempted', 'not started', 'not started', 'not started']);
+        EXERCISES.map((e) => (e.id === 'ex1' ? 'attempted' : 'not started')));
 
       await page.getByRole('button', { name: 'Erase my data' }).click();
       await page.getByRole('button', { name: 'Erase', exact: true }).click();
-      assert.deepEqual(await page.locator('.exercise-card .status-badge').allInnerTexts(),
-        ['not started', 'not started', 'not started', 'not started']);
+      assert.deepEqual(await page.locator('.exercise-card .status-badge').allInnerTexts(), EXERCISES.map(() => 'not started'));
       assert.equal(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('quantlab:')).length), 0);
       await page.goto(`${env.url}#/ex1`);
-      await page.waitForSelector('.cm-content');
+      await openEditor(page);
       assert.doesNotMatch(await editorText(page), /my own attempt/);
       assert.match(await editorText(page), /TODO 1/);
     });

@@ -1,18 +1,14 @@
-// Every page in light and dark themes and at phone width: loads without console errors or requests to other
-// origins, draws its charts (no blank canvas), shows no NaN, and has no serious or critical axe-core violation.
-// Screenshots of each go to build/screenshots/.
+// Every page (the landing page and every exercise of the registry) in light and dark themes and at phone width:
+// loads without console errors or requests to other origins, draws every chart it shows (no blank canvas), shows
+// no NaN, and has no serious or critical axe-core violation. Screenshots of each go to build/screenshots/. The
+// header's nav and the landing page list the registry's exercises in its order.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
+import { EXERCISES } from '../../web/src/exercises/registry.js';
 import { axeViolations, canvasInk, launch, reloadPage, screenshotDir, withPage } from './browser.mjs';
 
-const PAGES = [
-  { route: '#/', name: 'home', charts: 0 },
-  { route: '#/ex1', name: 'ex1', charts: 1 },
-  { route: '#/ex2', name: 'ex2', charts: 2 },
-  { route: '#/ex3', name: 'ex3', charts: 1 },
-  { route: '#/ex4', name: 'ex4', charts: 2 },
-];
+const PAGES = [{ route: '#/', name: 'home' }, ...EXERCISES.map((e) => ({ route: `#/${e.id}`, name: e.id }))];
 const VIEWS = [
   { label: 'light', colorScheme: 'light', width: 1280 },
   { label: 'dark', colorScheme: 'dark', width: 1280 },
@@ -26,11 +22,12 @@ after(async () => { await env?.close(); });
 
 for (const view of VIEWS) {
   describe(`pages, ${view.label} (${view.width} px)`, () => {
-    for (const { route, name, charts } of PAGES) {
+    for (const { route, name } of PAGES) {
       it(`${route} loads cleanly, draws its charts and passes axe-core`, async () => {
         await withPage(env, route, view, async ({ page, foreign }) => {
           const inks = await canvasInk(page);
-          assert.equal(inks.length, charts, 'number of charts');
+          assert.equal(inks.length, await page.locator('figure.chart').count(), 'a canvas in every chart figure');
+          if (route !== '#/') assert.ok(inks.length >= 1, 'an exercise draws at least one chart');
           for (const c of inks) assert.ok(c.ink > 500 && c.width > 100, `a chart is blank: ${JSON.stringify(c)}`);
           const text = await page.locator('body').innerText();
           assert.doesNotMatch(text, /\bNaN\b|undefined/);
@@ -46,6 +43,19 @@ for (const view of VIEWS) {
     }
   });
 }
+
+describe('nav and landing page', () => {
+  it('list the registry\'s exercises in its order, with their numbers and titles', async () => {
+    await withPage(env, '#/', {}, async ({ page }) => {
+      assert.deepEqual(await page.locator('#nav a').allInnerTexts(), EXERCISES.map((e) => `${e.number} · ${e.nav}`));
+      assert.deepEqual(await page.locator('#nav a').evaluateAll((links) => links.map((a) => a.getAttribute('href'))), EXERCISES.map((e) => `#/${e.id}`));
+      assert.deepEqual(await page.locator('.exercise-card h3').allInnerTexts(), EXERCISES.map((e) => `Exercise ${e.number} · ${e.title}`));
+      await page.locator('#nav a').nth(1).click();
+      await page.locator('h1', { hasText: `Exercise ${EXERCISES[1].number} · ` }).waitFor();
+      assert.equal(await page.locator('#nav a[aria-current="page"]').innerText(), `${EXERCISES[1].number} · ${EXERCISES[1].nav}`);
+    });
+  });
+});
 
 describe('theme switch', () => {
   it('overrides the system theme, redraws the charts, and is remembered', async () => {

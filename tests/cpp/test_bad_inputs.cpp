@@ -225,7 +225,7 @@ const std::vector<BadInput>& bad_inputs() {
        "the forward pass overflows float32 in layer 1 (example 1, output 1 is Infinity): the input is too large for this model "
        "(its largest |value| is 1)"},
       // timing entry points
-      {"kernels 'gpu'", [] { bench::kernels_named("gpu"); }, "kernels must be 'auto', 'simd' or 'scalar', got 'gpu'"},
+      {"kernels 'gpu'", [] { kernels::kernels_named("gpu"); }, "kernels must be 'auto', 'simd' or 'scalar', got 'gpu'"},
       {"GEMM m = 4096", [] { bench::check_gemm_shape(4096, 256, 784); }, "m must be a whole number from 1 to 1024, got 4096"},
       {"GEMM k = 32768", [] { bench::check_gemm_shape(256, 256, 32768); }, "k must be a whole number from 1 to 4096, got 32768"},
       {"GEMM n = 0.5", [] { bench::check_gemm_shape(256, 0.5, 784); }, "n must be a whole number from 1 to 1024, got 0.5"},

@@ -235,3 +235,15 @@ TEST_CASE("fp32 backward GEMMs (A.B and A^T.B): every variant equals the referen
     }
   }
 }
+
+TEST_CASE("kernels_named: the kernel set a caller names, or an error that says which names exist", "[kernels][names]") {
+  CHECK(&k::kernels_named("scalar") == &k::scalar_kernels());
+  CHECK(&k::kernels_named("auto") == &k::best_kernels());
+  if (k::simd_kernels()) {
+    CHECK(&k::kernels_named("simd") == k::simd_kernels());
+  } else {
+    CHECK_THROWS_WITH(k::kernels_named("simd"), "this build has no SIMD kernels: use kernels 'scalar' or 'auto'");
+  }
+  CHECK_THROWS_WITH(k::kernels_named("gpu"), "kernels must be 'auto', 'simd' or 'scalar', got 'gpu'");
+  CHECK_THROWS_WITH(k::kernels_named(""), "kernels must be 'auto', 'simd' or 'scalar', got ''");
+}

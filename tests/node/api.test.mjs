@@ -99,6 +99,37 @@ describe('createQuantLab', () => {
     assert.equal((await createQuantLab()).simd, true);
   });
 
+  it('rejects bad options with a message', async () => {
+    await assert.rejects(createQuantLab({ simd: 'yes' }), { message: "options.simd must be 'auto', true or false, got \"yes\"" });
+    await assert.rejects(createQuantLab(null), { message: 'createQuantLab options must be an object such as {simd: "auto"}' });
+  });
+
+  it('instantiates another instance\'s compiled module instead of compiling again, as the runner worker does', async () => {
+    const first = await createQuantLab({ simd: false });
+    assert.ok(first.wasmModule instanceof WebAssembly.Module);
+    const compile = WebAssembly.compile;
+    let compiled = 0;
+    WebAssembly.compile = (...args) => { compiled += 1; return compile(...args); };
+    try {
+      const second = await createQuantLab({ simd: false, wasmModule: first.wasmModule });
+      assert.equal(compiled, 0, 'nothing compiled');
+      assert.equal(second.wasmModule, first.wasmModule);
+      assert.equal(second.simd, false);
+      assert.equal(second.kernels, 'scalar');
+      assert.deepEqual(Array.from(second.symmetricQuantize(WEIGHTS).q), [101, -42, 36, -63, 127, -113]);
+      second.symmetricQuantize(second.randn(1, 100_000), 8); // its own memory: the first instance is untouched
+      assert.deepEqual(Array.from(first.symmetricQuantize(WEIGHTS).q), [101, -42, 36, -63, 127, -113]);
+    } finally {
+      WebAssembly.compile = compile;
+    }
+  });
+
+  it('rejects a compiled module without the build it is, or something else', async () => {
+    const { wasmModule } = await createQuantLab({ simd: true });
+    await assert.rejects(createQuantLab({ wasmModule }), { message: 'options.wasmModule needs options.simd: true for the SIMD build\'s module, false for the scalar one' });
+    await assert.rejects(createQuantLab({ simd: true, wasmModule: new ArrayBuffer(8) }), { message: 'options.wasmModule must be a WebAssembly.Module, got an ArrayBuffer' });
+  });
+
   it('the SIMD probe is a real SIMD module (not a module that always validates)', () => {
     // Replacing the SIMD opcode prefix (0xfd) by an unknown one must make validation fail.
     const bytes = SIMD_PROBE.slice();

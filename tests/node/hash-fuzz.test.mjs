@@ -1,4 +1,4 @@
-// A seeded mutator fuzz of the URL-hash parser (web/src/state.js): mutated links (special characters, percent
+// A seeded mutator fuzz of the URL-hash parser (web/src/app/state.js): mutated links (special characters, percent
 // escapes, numbers at the edges of float64, overlong lists and hashes, spliced links) must never make parseHash
 // throw, and what it accepts must be exactly what the typed state table allows: a known route, every parameter of
 // that route and no other, each value one its type parses back to itself, and a canonical link (formatHash) that
@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 // The parser's current path (web/src is being reorganized: this import follows it).
-import { formatHash, MAX_HASH_LENGTH, parseHash, STATE } from '../../web/src/state.js';
+import { formatHash, MAX_HASH_LENGTH, parseHash, STATE } from '../../web/src/app/state.js';
 
 const SEEDS = [
   '', '#', '#/', '#/ex1', '#/ex1?bits=4&w=0.5,-1', '#/ex1?w=0.247,-0.103,0.089,-0.156,0.312,-0.278',

@@ -2,14 +2,11 @@
 //
 //   <script src="https://example.org/quantlab/quantlab-resizer.js" defer></script>
 //
-// It listens for the messages embed.html posts to its parent and, for each one that comes from the page loaded
-// in one of this page's iframes (the message's origin is the origin of that iframe's src):
-//   - {type: 'quantlab:resize', height} sets that iframe's height, so it never needs a scrollbar;
-//   - {type: 'quantlab:started' | 'quantlab:checked' | 'quantlab:completed' | …, …} is dispatched on the iframe
-//     element as a DOM CustomEvent of that type (detail: the message without `type`; it bubbles), just as the
-//     <quant-lab> element dispatches its own, so one listener on the document hears both kinds of embedding.
-// Every other message is ignored. When it starts, it also asks the frames already there for their height (they
-// answer only if their hash lists this page's origin in `parent`). A plain script: no module, no dependencies.
+// The host's side of the messages embed.html posts (QuantLab's README, "Embedding the lab in a course page"): for
+// each one that comes from the page loaded in one of this page's iframes (the message's origin is the origin of
+// that iframe's src), a resize sets that iframe's height, and a progress message is dispatched on the iframe
+// element as the DOM event the <quant-lab> element would dispatch. Every other message is ignored. When it starts,
+// it asks the frames already there for their height. A plain script: no module, no dependencies.
 (function () {
   'use strict';
   if (window.quantlabResizer) return; // included twice

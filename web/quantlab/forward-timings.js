@@ -1,7 +1,12 @@
 // SimpleNet timings as the lab shows them (exercise 4) and as the benchmark reports them from Node and
 // Chromium: one code path. fp32 and int8 models are built from the same seed in the SIMD build and in the
-// scalar build, checked for agreement, then timed inside WebAssembly, batch by batch, interleaved.
-import { createQuantLab, timeInterleaved, wasmSimdSupported } from './quantlab.js';
+// scalar build, checked for agreement (agreement.js), then timed inside WebAssembly, batch by batch,
+// interleaved (timing.js).
+import { measureAgreement } from './agreement.js';
+import { createQuantLab, wasmSimdSupported } from './quantlab.js';
+import { timeInterleaved } from './timing.js';
+
+export { measureAgreement } from './agreement.js';
 
 /** The four timings: data type x build. */
 export const TIMING_CONFIGS = Object.freeze([
@@ -10,26 +15,6 @@ export const TIMING_CONFIGS = Object.freeze([
   { id: 'fp32_scalar', dtype: 'fp32', build: 'scalar' },
   { id: 'int8_scalar', dtype: 'int8', build: 'scalar' },
 ]);
-
-function argmax(v) {
-  let best = 0;
-  for (let i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
-  return best;
-}
-
-/** max |fp32 - int8| over the outputs and argmax agreement, on `count` NumPy-seeded random inputs. */
-export function measureAgreement(lab, fp32, int8, { count = 100, seed = 1000 } = {}) {
-  let maxAbsDiff = 0;
-  let argmaxAgree = 0;
-  for (let t = 0; t < count; t++) {
-    const x = Float32Array.from(lab.randn(seed + t, fp32.inputSize));
-    const a = fp32.forward(x);
-    const b = int8.forward(x);
-    for (let i = 0; i < a.length; i++) maxAbsDiff = Math.max(maxAbsDiff, Math.abs(a[i] - b[i]));
-    if (argmax(a) === argmax(b)) argmaxAgree += 1;
-  }
-  return { inputs: count, maxAbsDiff, argmaxAgree };
-}
 
 /**
  * Builds fp32 and int8 SimpleNets from `seed` in the builds the configurations need, checks their agreement,

@@ -10,6 +10,11 @@ export type UnsignedQ = Uint8Array | Uint16Array;
 export interface CreateOptions {
   /** 'auto' (default) picks SIMD128 when the engine supports it; true requires it; false forces the scalar build. */
   simd?: 'auto' | boolean;
+  /**
+   * Another instance's compiled module (its `wasmModule`, e.g. posted to a worker): instantiated instead of fetching
+   * and compiling the .wasm again. `simd` must then be true or false, the build the module is.
+   */
+  wasmModule?: WebAssembly.Module;
 }
 
 export interface SymmetricResult {
@@ -119,6 +124,8 @@ export interface Model {
 export interface QuantLab {
   /** True when the WebAssembly SIMD128 build is in use. */
   readonly simd: boolean;
+  /** The compiled WebAssembly module in use: hand it to createQuantLab({simd, wasmModule}) in a worker. */
+  readonly wasmModule: WebAssembly.Module;
   /** The kernels forward() uses by default: 'wasmsimd' or 'scalar'. */
   readonly kernels: string;
   /** The notebook's SimpleNet (784 -> 256 -> ReLU -> 10) in fp32, initialised like nn.Linear from `seed`. */
@@ -147,7 +154,7 @@ export interface QuantLab {
     ((iterations: number) => number) & { release(): void };
   /** run(units) -> µs of units x 1000 probe iterations; macsPerIteration is per unit. */
   dotPeakTimer(): ((units: number) => number) & { macsPerIteration: number };
-  /** Throughput of i32x4.dot_i16x8_s in a register loop (SIMD build only): the ceiling of the int8 GEMM. */
+  /** Throughput of i32x4.dot_i16x8_s in a register loop (SIMD build only): a reference for the int8 GEMM, not a bound. */
   measureDotPeak(options?: TimingOptions): Timing & { gmacs: number };
   /** heapBytes: size of the WebAssembly memory; allocatedBytes: bytes malloc currently holds. */
   memoryStats(): { heapBytes: number; allocatedBytes: number };

@@ -6,6 +6,11 @@
 //
 // Works in browsers, Web Workers and Node 20. Every method checks its arguments and throws an Error whose
 // message names the problem; the C++ core's own messages come through unchanged.
+import { checkOptionNames, describe, optionsOf } from './describe.js';
+import { TIMING_OPTIONS, timeBatches } from './timing.js';
+
+// The timing schedule (timing.js) is part of the API.
+export { timeInterleaved, timeInterleavedAsync } from './timing.js';
 
 // A minimal module whose only function uses a SIMD128 instruction (i32.const 0; i8x16.splat): it validates
 // exactly when the engine supports WebAssembly SIMD. Exported for the tests only.
@@ -27,30 +32,57 @@ export function wasmSimdSupported() {
 
 const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
 
-async function loadModule(simd) {
-  const name = simd ? 'quantlab-simd' : 'quantlab-scalar';
-  const factory = simd
-    ? (await import('./quantlab-simd.mjs')).default
-    : (await import('./quantlab-scalar.mjs')).default;
-  const options = {};
+// Compiles a build's .wasm beside this file: streamed in browsers and workers, read from disk in Node (Emscripten
+// 3.1.6 would fetch() a file path there).
+async function compileModule(name) {
+  const url = new URL(`./${name}.wasm`, import.meta.url);
   if (isNode) {
-    // Emscripten 3.1.6 would fetch() a file path under Node: hand it the bytes instead.
     const fsModule = 'node:fs/promises';
     const { readFile } = await import(/* @vite-ignore */ fsModule);
-    options.wasmBinary = await readFile(new URL(`./${name}.wasm`, import.meta.url));
+    return WebAssembly.compile(await readFile(url));
   }
-  return factory(options);
+  if (typeof WebAssembly.compileStreaming === 'function') {
+    try {
+      return await WebAssembly.compileStreaming(fetch(url, { credentials: 'same-origin' }));
+    } catch {
+      // e.g. a host that does not send application/wasm: compile from the bytes below
+    }
+  }
+  const response = await fetch(url, { credentials: 'same-origin' });
+  if (!response.ok) throw new Error(`${name}.wasm could not be loaded: HTTP ${response.status}`);
+  return WebAssembly.compile(await response.arrayBuffer());
+}
+
+// The Emscripten module of a build, instantiated from `wasmModule` (compiled here when not given): Emscripten
+// calls instantiateWasm instead of fetching and compiling the .wasm itself.
+async function loadModule(simd, wasmModule) {
+  const name = simd ? 'quantlab-simd' : 'quantlab-scalar';
+  const [factory, compiled] = await Promise.all([
+    (simd ? import('./quantlab-simd.mjs') : import('./quantlab-scalar.mjs')).then((m) => m.default),
+    wasmModule ?? compileModule(name),
+  ]);
+  let failed;
+  const instantiationFailed = new Promise((_, reject) => { failed = reject; });
+  const module = await Promise.race([instantiationFailed, factory({
+    instantiateWasm(imports, receive) {
+      WebAssembly.instantiate(compiled, imports).then((instance) => receive(instance, compiled), failed);
+      return {};
+    },
+  })]);
+  return { module, compiled };
 }
 
 /**
  * Loads the WebAssembly core and returns the API.
- * @param {{simd?: 'auto' | boolean}} [options]
+ * @param {{simd?: 'auto' | boolean, wasmModule?: WebAssembly.Module}} [options] wasmModule: the compiled module of
+ *   another instance (its `wasmModule`, e.g. posted to a worker), instantiated instead of fetching and compiling
+ *   the .wasm again; `simd` must then say which build it is (true or false).
  */
 export async function createQuantLab(options = {}) {
   if (options === null || typeof options !== 'object') {
     throw new TypeError('createQuantLab options must be an object such as {simd: "auto"}');
   }
-  checkOptionNames(options, 'createQuantLab', ['simd']);
+  checkOptionNames(options, 'createQuantLab', ['simd', 'wasmModule']);
   const requested = options.simd ?? 'auto';
   if (requested !== 'auto' && requested !== true && requested !== false) {
     throw new TypeError(`options.simd must be 'auto', true or false, got ${describe(requested)}`);
@@ -62,17 +94,14 @@ export async function createQuantLab(options = {}) {
   if (requested === true && !supported) {
     throw new Error('this JavaScript engine has no WebAssembly SIMD: use {simd: false} or {simd: "auto"}');
   }
+  const { wasmModule } = options;
+  if (wasmModule !== undefined) {
+    if (!(wasmModule instanceof WebAssembly.Module)) throw new TypeError(`options.wasmModule must be a WebAssembly.Module, got ${describe(wasmModule)}`);
+    if (requested === 'auto') throw new TypeError('options.wasmModule needs options.simd: true for the SIMD build\'s module, false for the scalar one');
+  }
   const simd = requested === 'auto' ? supported : requested;
-  return new QuantLab(await loadModule(simd), simd);
-}
-
-function describe(value) {
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (value === null || value === undefined || typeof value !== 'object') return String(value);
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  const name = value.constructor?.name;
-  if (!name || name === 'Object') return 'an object';
-  return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}`;
+  const { module, compiled } = await loadModule(simd, wasmModule);
+  return new QuantLab(module, simd, compiled);
 }
 
 const TYPED_ARRAYS = [Float64Array, Float32Array, Int8Array, Uint8Array, Int16Array, Uint16Array, Int32Array, Uint32Array];
@@ -127,24 +156,6 @@ function zeroPointValues(value, name) {
   return arr;
 }
 
-// Options objects: undefined (every default) or an object whose keys are all known, checked before anything is
-// allocated in WebAssembly. A wrong type would otherwise reach Embind, whose BindingError names nothing and keeps
-// the call's arguments alive.
-function checkOptionNames(options, method, known) {
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) throw new TypeError(`${method}: unknown option '${key}' (the options are ${known.join(', ')})`);
-  }
-}
-
-function optionsOf(value, method, example, known) {
-  if (value === undefined) return {};
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new TypeError(`${method} options must be an object such as ${example}, got ${describe(value)}`);
-  }
-  checkOptionNames(value, method, known);
-  return value;
-}
-
 // Strings the core checks itself (its message names the accepted values); anything else is stopped here.
 function kernelsName(value) {
   if (typeof value !== 'string') throw new TypeError(`kernels must be 'auto', 'simd' or 'scalar', got ${describe(value)}`);
@@ -156,7 +167,6 @@ function dtypeName(value) {
   return value;
 }
 
-const TIMING_OPTIONS = ['warmupMs', 'batches', 'batchMs', 'onProgress'];
 const FORWARD_TIMER_OPTIONS = ['kernels', 'batch', 'input'];
 const GEMM_OPTIONS = ['dtype', 'm', 'n', 'k', 'kernels'];
 /** The largest batch benchmark() and forwardTimer() generate an input for. */
@@ -173,114 +183,6 @@ function bytes(value, name) {
   if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
   throw new TypeError(`${name} must be a Uint8Array or an ArrayBuffer, got ${describe(value)}`);
 }
-
-const now = () => performance.now();
-
-function median(values) {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
-
-// Times several `run(iterations)` functions (each returns the elapsed microseconds it measured itself, e.g.
-// inside WebAssembly) the way V8 and browsers need. For each run: the iteration count doubles until one call
-// takes >= 2 ms (page clocks are coarsened to 100 µs), then calls repeat until `warmupMs` has passed (V8 swaps
-// in optimized code only between calls). When optimized code arrives during the warm-up and a call drops below
-// 2 ms again, the count doubles again: a call read on a coarse clock must stay long enough to measure (a call
-// of 200 µs can read as 0 µs on a jittered 100 µs clock). Then `batches` rounds, each timing every run once for
-// about `batchMs`, round-robin, so a machine that slows down for a while slows all of them alike and the ratios
-// stay honest. Returns {id: {medianUs, minUs, maxUs, samplesUs, iterations, batches}} in µs per iteration.
-// The schedule, as a generator: it yields [id, iterations] and is sent back the microseconds measured, so one
-// schedule drives both synchronous runs (timeInterleaved) and runs that return promises (timeInterleavedAsync).
-const MIN_CALL_US = 2000;
-const MAX_ITERATIONS = 1e8;
-
-// One call of a run lasts about batchMs (the schedule sizes it so): at most 5 s, so that no single call blocks a
-// page for long; the warm-up is made of short calls.
-function checkTimingOptions({ warmupMs, batches, batchMs, onProgress }) {
-  if (!Number.isInteger(batches) || batches < 1 || batches > 1000) {
-    throw new RangeError(`batches must be an integer from 1 to 1000, got ${describe(batches)}`);
-  }
-  if (typeof warmupMs !== 'number' || !(warmupMs >= 0 && warmupMs <= 60000)) {
-    throw new RangeError(`warmupMs must be a number from 0 to 60000, got ${describe(warmupMs)}`);
-  }
-  if (typeof batchMs !== 'number' || !(batchMs > 0 && batchMs <= 5000)) {
-    throw new RangeError(`batchMs must be a number above 0 and at most 5000, got ${describe(batchMs)}`);
-  }
-  if (onProgress !== undefined && typeof onProgress !== 'function') {
-    throw new TypeError(`onProgress must be a function, got ${describe(onProgress)}`);
-  }
-}
-
-function microseconds(id, us) {
-  if (typeof us === 'number' && us >= 0 && us < Infinity) return us;
-  throw new RangeError(`the timing of '${id}' returned ${describe(us)}, not a number of microseconds`);
-}
-
-function* calibrate(id, warmupMs) {
-  const start = now();
-  let n = 1;
-  let perIteration = Infinity;
-  for (;;) {
-    const us = microseconds(id, yield [id, n]);
-    const readable = us >= MIN_CALL_US || n >= MAX_ITERATIONS;
-    if (readable) perIteration = Math.min(perIteration, us / n);
-    else n = Math.min(n * 2, MAX_ITERATIONS);
-    if (readable && now() - start >= warmupMs) break;
-  }
-  if (perIteration === 0) {
-    throw new RangeError(`the clock did not advance while '${id}' ran ${n} times: it cannot be timed here`);
-  }
-  return perIteration;
-}
-
-function* interleavedSchedule(ids, options, method = 'timeInterleaved') {
-  const { warmupMs = 150, batches = 15, batchMs = 25, onProgress } = optionsOf(options, method, '{batches: 15}', TIMING_OPTIONS);
-  checkTimingOptions({ warmupMs, batches, batchMs, onProgress });
-  const iterations = {};
-  for (const id of ids) {
-    const perIteration = yield* calibrate(id, warmupMs);
-    iterations[id] = Math.min(MAX_ITERATIONS, Math.max(1, Math.ceil((batchMs * 1000) / perIteration)));
-  }
-  const samples = Object.fromEntries(ids.map((id) => [id, []]));
-  let done = 0;
-  for (let b = 0; b < batches; b++) {
-    for (const id of ids) {
-      samples[id].push(microseconds(id, yield [id, iterations[id]]) / iterations[id]);
-      onProgress?.(++done, batches * ids.length, id);
-    }
-  }
-  return Object.fromEntries(ids.map((id) => [id, {
-    medianUs: median(samples[id]),
-    minUs: Math.min(...samples[id]),
-    maxUs: Math.max(...samples[id]),
-    samplesUs: samples[id],
-    iterations: iterations[id],
-    batches,
-  }]));
-}
-
-export function timeInterleaved(runs, options) {
-  return runInterleaved(runs, options, 'timeInterleaved');
-}
-
-// timeInterleaved, with the name of the public method whose options these are (for the messages).
-function runInterleaved(runs, options, method) {
-  const schedule = interleavedSchedule(Object.keys(runs), options, method);
-  let step = schedule.next();
-  while (!step.done) step = schedule.next(runs[step.value[0]](step.value[1]));
-  return step.value;
-}
-
-/** timeInterleaved for runs that may return a Promise of the microseconds (e.g. another runtime's session.run). */
-export async function timeInterleavedAsync(runs, options) {
-  const schedule = interleavedSchedule(Object.keys(runs), options, 'timeInterleavedAsync');
-  let step = schedule.next();
-  while (!step.done) step = schedule.next(await runs[step.value[0]](step.value[1]));
-  return step.value;
-}
-
-const timeBatches = (run, options, method) => runInterleaved({ run }, options, method).run;
 
 function number(value, name) {
   if (typeof value !== 'number') throw new TypeError(`${name} must be a number, got ${describe(value)}`);
@@ -350,11 +252,13 @@ class Model {
 class QuantLab {
   #m;
 
-  constructor(module, simd) {
+  constructor(module, simd, wasmModule) {
     this.#m = module;
     moduleOf.set(this, module); // for the methods the data section below adds
     /** True when the WebAssembly SIMD128 build is in use. */
     this.simd = simd;
+    /** The compiled WebAssembly module: post it to a worker and pass it to createQuantLab there ({simd, wasmModule}). */
+    this.wasmModule = wasmModule;
     /** The kernel set forward() uses by default: 'wasmsimd' or 'scalar'. */
     this.kernels = module.buildInfo().kernels;
   }
@@ -439,7 +343,10 @@ class QuantLab {
     return run;
   }
 
-  /** The throughput of i32x4.dot_i16x8_s in a register-only loop: the ceiling for the int8 GEMM. */
+  /**
+   * The throughput of i32x4.dot_i16x8_s in a register-only loop: a reference for the int8 GEMM, not a bound (an
+   * engine may run the GEMM faster than this probe).
+   */
   measureDotPeak(options) {
     const timing = optionsOf(options, 'measureDotPeak', '{batches: 15}', TIMING_OPTIONS);
     const run = this.dotPeakTimer();

@@ -30,10 +30,6 @@ void check_gemm_shape(double m, double n, double k);
 // Frees the operands time_gemm_us keeps from one call to the next (a benchmark calls it when it is done).
 void release_gemm_operands();
 
-// "auto" (SIMD when compiled in), "simd" or "scalar"; throws quantlab::Error for anything else or for "simd"
-// in a build without SIMD kernels.
-const kernels::KernelSet& kernels_named(const std::string& name);
-
 double time_forward_us(const Mlp& model, const std::vector<float>& x, const kernels::KernelSet& ks,
                        std::size_t iterations);
 // C[m x n] = A[m x k] . B[n x k]^T on seeded random data; dtype "int8" or "fp32"; the shape within

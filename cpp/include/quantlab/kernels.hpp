@@ -18,6 +18,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <string>
 #include <vector>
 
 #include "quantlab/checked.hpp"
@@ -93,6 +94,9 @@ const KernelSet* simd_kernels();
 const KernelSet& best_kernels();
 // Every variant of this build, scalar first: what the tests run the edge-case table against.
 std::vector<const KernelSet*> all_kernel_sets();
+// The kernel set a caller names: "auto" (SIMD when compiled in), "simd" or "scalar". Throws quantlab::Error for
+// anything else, and for "simd" in a build without SIMD kernels.
+const KernelSet& kernels_named(const std::string& name);
 
 // Packs an N x K weight matrix into the blocked layout described at the top of this file.
 std::vector<float> f32_pack_weights(const float* w, std::size_t n, std::size_t k);

@@ -1,6 +1,7 @@
 // The kernel table of this build: scalar always; the SIMD128 kernels where WASM SIMD128 or SSE4.1 is on.
 #include <algorithm>
 
+#include "quantlab/errors.hpp"
 #include "quantlab/kernels.hpp"
 #include "simd128.hpp"
 
@@ -36,6 +37,16 @@ std::vector<const KernelSet*> all_kernel_sets() {
   std::vector<const KernelSet*> sets = {&kScalar};
   if (simd_kernels()) sets.push_back(simd_kernels());
   return sets;
+}
+
+const KernelSet& kernels_named(const std::string& name) {
+  if (name == "auto") return best_kernels();
+  if (name == "scalar") return kScalar;
+  if (name == "simd") {
+    if (!simd_kernels()) throw Error("this build has no SIMD kernels: use kernels 'scalar' or 'auto'");
+    return *simd_kernels();
+  }
+  throw Error("kernels must be 'auto', 'simd' or 'scalar', got '" + name + "'");
 }
 
 namespace {

@@ -1,0 +1,114 @@
+// The exercises, declared once. Everything that lists exercises iterates over EXERCISES, in this order (the
+// learner's path): the nav and the landing cards (app/main.js, app/landing.js), the URL-state table
+// (app/state.js), the runner worker's tasks (learner/runner-worker.js), the embed options (embed/options.js) and
+// the tests. Adding an exercise is one folder plus one entry here: docs/design.md, "Adding an exercise".
+//
+// An entry:
+//   id      'ex<number>': the route (#/ex2), the storage keys (quantlab:code:ex2) and the folder's prefix
+//   number  what the learner sees ("Exercise 2") and what embeds name (exercise="2"); any integer 0–99, unique.
+//           Neither the number nor the id says where an exercise stands: the order of this list does.
+//   slug    the rest of the folder's name: exercises/<id>-<slug>/
+//   nav     the short label of the header's nav ("2 · Per-channel")
+//   title, blurb   the page's title and the landing card's one line
+//   params  the URL-state parameters: name -> type from app/params.js, with bounds and default (#/ex2?bits=4)
+//   page    () => import of the folder's lab.js: {default: {lesson, mountLab?}}
+//   tasks   () => import of the folder's tasks.js: {default: task} (learner mode; leave out for none)
+// Data files (a data set, a trained model) are the folder's own business: see app/core.js's assetUrl().
+import { choice, int, numberList } from '../app/params.js';
+import { EMBED_OPTIONS, FRAME_OPTIONS } from '../embed/names.js';
+import { NOTEBOOK_WEIGHTS } from './ex1-symmetric/data.js';
+import { NOTEBOOK_CHANNEL_SCALES } from './ex2-per-channel/data.js';
+import { DISTRIBUTIONS } from './ex3-bit-width/data.js';
+
+const ENTRIES = [
+  {
+    id: 'ex1',
+    number: 1,
+    slug: 'symmetric',
+    nav: 'Symmetric',
+    title: 'Symmetric quantization',
+    blurb: 'Map real weights to small integers with one scale, and back. See every weight land on the grid.',
+    params: {
+      bits: int(2, 16, 8),
+      w: numberList({ maxLength: 64, def: NOTEBOOK_WEIGHTS }),
+    },
+    page: () => import('./ex1-symmetric/lab.js'),
+    tasks: () => import('./ex1-symmetric/tasks.js'),
+  },
+  {
+    id: 'ex2',
+    number: 2,
+    slug: 'per-channel',
+    nav: 'Per-channel',
+    title: 'Per-tensor vs per-channel',
+    blurb: 'One scale for a whole matrix, or one per row? An overall ratio of 2.6× hides gains of 10,000× and more.',
+    params: {
+      bits: int(2, 16, 8),
+      s: numberList({ minLength: 4, maxLength: 4, min: 1e-6, max: 1e6, def: NOTEBOOK_CHANNEL_SCALES }),
+    },
+    page: () => import('./ex2-per-channel/lab.js'),
+    tasks: () => import('./ex2-per-channel/tasks.js'),
+  },
+  {
+    id: 'ex3',
+    number: 3,
+    slug: 'bit-width',
+    nav: 'Bit width',
+    title: 'Error vs bit width',
+    blurb: 'How fast does the error fall with each extra bit, and what do outliers do to it?',
+    params: {
+      dist: choice(DISTRIBUTIONS, 'gaussian'),
+      hi: int(4, 16, 8),
+    },
+    page: () => import('./ex3-bit-width/lab.js'),
+    tasks: () => import('./ex3-bit-width/tasks.js'),
+  },
+  {
+    id: 'ex4',
+    number: 4,
+    slug: 'model',
+    nav: 'Model',
+    title: 'Quantize a small network to int8',
+    blurb: 'The notebook’s 784→256→10 network in int8: a 4× smaller file, outputs that agree, and a speed you measure.',
+    params: {
+      seed: int(0, 99999, 0),
+      scheme: choice(['tensor', 'channel'], 'tensor'), // one int8 weight scale per tensor or per output channel
+      input: int(0, 99, 0),
+    },
+    page: () => import('./ex4-model/lab.js'),
+    tasks: () => import('./ex4-model/tasks.js'),
+  },
+];
+
+const RESERVED_NAMES = [...EMBED_OPTIONS, ...FRAME_OPTIONS]; // an embedding's own options
+/** Throws when an entry breaks the rules above: a mistake in this file fails at once, in every test. */
+export function checkEntries(entries) {
+  const seen = new Set();
+  for (const e of entries) {
+    const name = `registry entry ${JSON.stringify(e.id)}`;
+    if (!Number.isInteger(e.number) || e.number < 0 || e.number > 99) throw new Error(`${name}: number must be an integer from 0 to 99`);
+    if (e.id !== `ex${e.number}`) throw new Error(`${name}: the id must be 'ex${e.number}', from its number`);
+    if (seen.has(e.id)) throw new Error(`${name}: declared twice`);
+    seen.add(e.id);
+    if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(e.slug ?? '')) throw new Error(`${name}: slug must be lowercase words joined by hyphens`);
+    for (const key of ['nav', 'title', 'blurb']) {
+      if (typeof e[key] !== 'string' || !e[key]) throw new Error(`${name}: ${key} is missing`);
+    }
+    for (const [param, type] of Object.entries(e.params ?? {})) {
+      if (!/^[a-z][a-z0-9-]*$/.test(param) || RESERVED_NAMES.includes(param)) throw new Error(`${name}: parameter name '${param}' cannot be used`);
+      if (typeof type?.parse !== 'function' || typeof type.format !== 'function') throw new Error(`${name}: parameter '${param}' needs a type from app/params.js`);
+    }
+    if (typeof e.page !== 'function') throw new Error(`${name}: page must be a loader, () => import('./${e.id}-${e.slug}/lab.js')`);
+    if (e.tasks !== undefined && typeof e.tasks !== 'function') throw new Error(`${name}: tasks must be a loader or absent`);
+  }
+  return entries;
+}
+
+/** The exercises in the learner's order. */
+export const EXERCISES = Object.freeze(checkEntries(ENTRIES).map((e) => Object.freeze({ ...e, folder: `${e.id}-${e.slug}` })));
+
+/** The entry with this id ('ex2'), or undefined. */
+export const exerciseById = (id) => EXERCISES.find((e) => e.id === id);
+
+/** The entry with this number (2), or undefined. */
+export const exerciseByNumber = (number) => EXERCISES.find((e) => e.number === number);

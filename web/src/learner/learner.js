@@ -1,0 +1,208 @@
+// Learner mode, the same on every exercise: a CodeMirror editor with the starter code, Run (prints what the code
+// prints), Check (visible and hidden tests against the WebAssembly reference), hints one at a time, the solution
+// behind a confirmation, and Reset. Code runs only in the runner worker. The code and the exercise's status are
+// kept in localStorage (app/store.js): the code under `codeKey` (the exercise id, or the slot an embedding
+// claimed). onProgress(type, detail) tells the exercise page what the learner did: 'started' (an edit, Run or
+// Check) and 'checked' / 'completed' with {passed, total, score} after a Check.
+import { loadCode, markStatus, saveCode, STATUS } from '../app/store.js';
+import { h, fill, uid } from '../ui/dom.js';
+import { createEditor } from './editor.js';
+import { Runner, TIME_LIMIT_MS } from './runner.js';
+
+const SAVE_DELAY_MS = 400;
+
+function button(text, onClick, extra = {}) {
+  return h('button', { type: 'button', ...extra, on: { click: onClick } }, text);
+}
+
+/**
+ * Mounts the learner panel for `task` (an exercise's tasks.js, see checks/run.js) into `parent`. `lab` is the
+ * page's core: the runner worker gets its compiled WebAssembly module.
+ * @returns {{editor, destroy(): void}}
+ */
+export function mountLearner(parent, { exercise, task, lab, codeKey = exercise, onProgress = () => {} }) {
+  const runner = new Runner({ simd: lab.simd, wasmModule: lab.wasmModule });
+  let saveTimer = null;
+  let busy = false;
+
+  const statusLine = h('p', { class: 'run-status', role: 'status', 'aria-live': 'polite' });
+  const output = h('pre', { class: 'run-output', tabindex: '0', 'aria-label': 'Output of your code', hidden: true });
+  const results = h('div', { class: 'check-results', hidden: true });
+  const hintList = h('ol', {});
+  const hintBox = h('div', { class: 'hints', hidden: true }, h('h3', { text: 'Hints' }), hintList);
+  const solutionBox = h('div', { class: 'solution', hidden: true, 'data-part': 'solution' });
+  const editorHost = h('div', { class: 'editor-host' });
+  const editorHelpId = uid('editor-help');
+
+  const saved = loadCode(codeKey);
+  const editor = createEditor(editorHost, {
+    doc: saved ?? task.starter,
+    label: `Your code for ${exercise.replace('ex', 'exercise ')}`,
+    root: parent.getRootNode(), // the document, or the shadow root of an embedded exercise
+    onChange(code) {
+      onProgress('started');
+      clearTimeout(saveTimer);
+      saveTimer = setTimeout(() => {
+        saveCode(codeKey, code);
+        if (code !== task.starter) markStatus(exercise, STATUS.ATTEMPTED);
+      }, SAVE_DELAY_MS);
+    },
+  });
+  editor.view.contentDOM.setAttribute('aria-describedby', editorHelpId);
+
+  // ---- Run and Check ----
+
+  const runButton = button('Run', () => execute('run'), { class: 'primary' });
+  const checkButton = button('Check', () => execute('check'), { class: 'primary' });
+
+  function errorText(error) {
+    let line = error.line;
+    if (error.name === 'SyntaxError' && !line) line = editor.syntaxErrorLine();
+    editor.markError(line ?? null);
+    return `${error.name}: ${error.message}${line ? ` (line ${line})` : ''}`;
+  }
+
+  function showOutput(lines, error) {
+    output.hidden = false;
+    const body = lines.length ? lines.join('\n') : '(your code printed nothing)';
+    fill(output, body, error ? h('span', { class: 'error-text', text: `\n${errorText(error)}` }) : null);
+  }
+
+  function showChecks(result) {
+    results.hidden = false;
+    const items = result.tests.map((t) => h('li', { class: t.passed ? 'pass' : 'fail' },
+      h('span', { class: 'mark', 'aria-hidden': 'true', text: t.passed ? '✓' : '✗' }),
+      h('span', { class: 'visually-hidden', text: t.passed ? 'Passed: ' : 'Failed: ' }),
+      h('span', { class: 'test-name', text: t.name }),
+      t.message ? h('span', { class: 'test-message', text: t.message }) : null));
+    const heading = result.tests.length
+      ? `${result.passed} of ${result.total} checks pass${result.ok ? ' — exercise passed!' : ''}`
+      : 'No check ran: fix the syntax error first.';
+    fill(results, h('p', { class: result.ok ? 'summary pass' : 'summary fail', text: heading }), h('ul', {}, items));
+  }
+
+  async function execute(action) {
+    if (busy) return;
+    busy = true;
+    runButton.disabled = checkButton.disabled = true;
+    editor.markError(null);
+    statusLine.textContent = action === 'check' ? 'Checking…' : 'Running…';
+    markStatus(exercise, STATUS.ATTEMPTED);
+    onProgress('started');
+    try {
+      const result = await runner.run({ action, exercise, code: editor.getCode() });
+      if (action === 'check') reportCheck(result);
+      if (result.timedOut) {
+        statusLine.textContent = '';
+        output.hidden = false;
+        results.hidden = true;
+        fill(output, h('span', { class: 'error-text', text:
+          `Stopped: your code ran for more than ${TIME_LIMIT_MS / 1000} s. Look for a loop whose condition never ` +
+          'becomes false (for example a counter that moves the wrong way). The page and your code are safe: edit and try again.' }));
+        return;
+      }
+      showOutput(result.output, result.error);
+      if (action === 'check') {
+        showChecks(result);
+        if (result.ok) markStatus(exercise, STATUS.PASSED);
+        statusLine.textContent = result.tests.length
+          ? `${result.passed} of ${result.total} checks pass (${result.ms} ms).`
+          : 'Your code has a syntax error.';
+      } else {
+        results.hidden = true;
+        statusLine.textContent = result.error ? `Your code stopped with ${result.error.name}.` : `Ran in ${result.ms} ms.`;
+      }
+    } catch (e) {
+      statusLine.textContent = `The code runner could not start: ${e.message}.`;
+    } finally {
+      busy = false;
+      runButton.disabled = checkButton.disabled = false;
+    }
+  }
+
+  function reportCheck(result) {
+    const total = result.total ?? task.tests.length;
+    const passed = result.timedOut ? 0 : result.passed;
+    const detail = { passed, total, score: total ? passed / total : 0 };
+    onProgress('checked', detail);
+    if (result.ok) onProgress('completed', detail);
+  }
+
+  // ---- hints, solution, reset ----
+
+  let hintsShown = 0;
+  const hintButton = button('', () => {
+    if (hintsShown >= task.hints.length) return;
+    hintList.append(h('li', { text: task.hints[hintsShown++] }));
+    hintBox.hidden = false;
+    updateHintButton();
+  });
+  function updateHintButton() {
+    const left = task.hints.length - hintsShown;
+    hintButton.textContent = left ? `Show a hint (${hintsShown + 1} of ${task.hints.length})` : 'No more hints';
+    hintButton.disabled = left === 0;
+  }
+  updateHintButton();
+
+  const solutionButton = button('Show solution…', () => {
+    solutionButton.hidden = true;
+    const keep = button('Not yet', () => { fill(solutionBox); solutionBox.hidden = true; solutionButton.hidden = false; solutionButton.focus(); });
+    const show = button('Yes, show the solution', () => {
+      const copy = button('Put the solution in the editor', () => {
+        editor.setCode(task.solution);
+        statusLine.textContent = 'The editor now holds the solution. Ctrl+Z (⌘Z) in the editor brings your code back.';
+      });
+      const hide = button('Hide the solution', () => { fill(solutionBox); solutionBox.hidden = true; solutionButton.hidden = false; solutionButton.focus(); });
+      fill(solutionBox, h('pre', { class: 'solution-code', tabindex: '0', 'aria-label': 'Solution', text: task.solution }),
+        h('div', { class: 'button-row' }, copy, hide));
+      copy.focus();
+    }, { class: 'danger' });
+    solutionBox.hidden = false;
+    fill(solutionBox, h('p', { class: 'confirm', text: 'Seeing the solution before trying takes most of the learning away. Show it anyway?' }),
+      h('div', { class: 'button-row' }, show, keep));
+    show.focus();
+  }, { 'data-part': 'solution' });
+
+  const resetButton = button('Reset to starter code', () => {
+    editor.setCode(task.starter);
+    editor.markError(null);
+    statusLine.textContent = 'Your code was replaced by the starter code. Ctrl+Z (⌘Z) in the editor brings it back.';
+  });
+
+  const visible = task.tests.filter((t) => !t.hidden);
+  const hiddenCount = task.tests.length - visible.length;
+
+  parent.append(
+    h('p', { id: editorHelpId, class: 'hint' },
+      'Write JavaScript in the editor. Run shows what it prints; Check tests your functions. Your code runs in a ',
+      `separate worker, is stopped after ${TIME_LIMIT_MS / 1000} s, and is saved in this browser as you type. In the editor, Tab indents; `,
+      'press Esc and then Tab to move on.'),
+    editorHost,
+    h('div', { class: 'button-row' }, runButton, checkButton, hintButton, solutionButton, resetButton),
+    statusLine,
+    hintBox,
+    solutionBox,
+    output,
+    results,
+    h('details', { class: 'test-list' },
+      h('summary', { text: `What Check tests: ${visible.length} visible checks and ${hiddenCount} hidden ones` }),
+      h('ul', {}, visible.map((t) => h('li', { text: t.name }))),
+      h('p', { class: 'hint', text: 'Hidden checks use other data (other seeds, sizes and bit widths) and are judged against the same WebAssembly reference. Ties are judged with NumPy’s rounding (half to even); a value off by one step is accepted only where x / scale lies within 1e-9 of a tie, where another honest order of float operations can land on the other side.' })),
+  );
+
+  // Start the worker once the page has drawn, so that the first Run does not wait for WebAssembly to load.
+  const warm = setTimeout(() => runner.warmUp().catch(() => {}), 300);
+
+  return {
+    editor,
+    destroy() {
+      clearTimeout(warm);
+      if (saveTimer) {
+        clearTimeout(saveTimer);
+        saveCode(codeKey, editor.getCode());
+      }
+      runner.dispose();
+      editor.destroy();
+    },
+  };
+}

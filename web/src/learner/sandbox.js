@@ -1,0 +1,126 @@
+// The sandbox: runs a learner's code and hands back what it printed, how it failed and the functions it defined.
+// Plain JavaScript with no DOM, so that the same code runs in the runner worker (runner-worker.js) and in the Node
+// tests. The checks (checks/run.js) call the functions it returns; they never see the code itself.
+//
+// The learner's code becomes the body of a strict-mode Function with a `//# sourceURL=your-code.js`, so that
+// stack traces name its lines. Its first line also defines a capture function, in the same scope as the code,
+// that reads the exercise's functions by name: Check can test the functions even when the code's top level
+// throws halfway (function declarations are hoisted; a `const f = ...` not yet reached reads as undefined).
+// The code's only names besides the language are the ones it is given (learnerGlobals below).
+//
+// This module does not stop endless loops: the worker host does, by terminating the worker (runner.js).
+import { formatValue } from '../ui/format.js';
+
+const SOURCE_NAME = 'your-code.js';
+const MAX_OUTPUT_LINES = 300;
+const MAX_OUTPUT_CHARS = 40_000;
+
+// ---- line numbers ----
+
+let lineOffset = null;
+/** How many lines the engine puts before a Function body (2 in V8); measured once. */
+function bodyLineOffset() {
+  if (lineOffset === null) {
+    lineOffset = 0;
+    try {
+      new Function(`throw new Error('probe')\n//# sourceURL=${SOURCE_NAME}`)();
+    } catch (e) {
+      lineOffset = (stackLine(e) ?? 1) - 1;
+    }
+  }
+  return lineOffset;
+}
+
+function stackLine(error) {
+  const m = new RegExp(`${SOURCE_NAME.replace('.', '\\.')}:(\\d+):\\d+`).exec(String(error?.stack ?? ''));
+  return m ? Number(m[1]) : null;
+}
+
+/** The line of the learner's code where `error` was thrown, or null when the stack does not say. */
+export function errorLine(error) {
+  const line = stackLine(error);
+  return line === null ? null : line - bodyLineOffset();
+}
+
+/** {name, message, line} for anything thrown (including non-Error values). */
+export function describeError(error) {
+  if (error instanceof Error) {
+    return { name: error.name || 'Error', message: String(error.message), line: errorLine(error) };
+  }
+  return { name: 'Thrown value', message: formatValue(error), line: null };
+}
+
+// ---- console output ----
+
+function makeConsole() {
+  const lines = [];
+  let chars = 0;
+  let full = false;
+  const log = (...args) => {
+    if (full) return;
+    const line = args.map((a) => formatValue(a)).join(' ');
+    chars += line.length;
+    if (lines.length >= MAX_OUTPUT_LINES || chars > MAX_OUTPUT_CHARS) {
+      full = true;
+      lines.push('… output cut here: print less (for example only the first values of an array).');
+      return;
+    }
+    lines.push(line);
+  };
+  return { lines, console: { log, info: log, warn: log, error: log, debug: log, table: log } };
+}
+
+// ---- compiling and running ----
+
+/**
+ * Compiles the learner's code. `names` are the functions the exercise expects; `globals` the names the code may
+ * use besides the language (console, randn, rand). Throws the SyntaxError of bad code.
+ */
+export function compile(code, names, globals) {
+  const capture = {};
+  const reads = names.map((n) => `${n}: (() => { try { return ${n}; } catch { return undefined; } })()`);
+  const header = `"use strict"; __capture.get = () => ({ ${reads.join(', ')} }); `;
+  const params = [...Object.keys(globals), '__capture'];
+  const body = `${header}${code}\n//# sourceURL=${SOURCE_NAME}`;
+  const fn = new Function(...params, body);
+  return {
+    run: () => fn(...Object.values(globals), capture),
+    functions: () => (capture.get ? capture.get() : {}),
+  };
+}
+
+/**
+ * What the learner's code may use besides the language: console, NumPy's seeded generators, and what the task
+ * adds (task.globals(lab), e.g. exercise 4's model functions).
+ */
+function learnerGlobals(task, lab, console) {
+  return {
+    console,
+    randn: (seed, n) => lab.randn(seed, n),
+    rand: (seed, n) => lab.rand(seed, n),
+    ...(task.globals ? task.globals(lab) : {}),
+  };
+}
+
+/**
+ * Runs the code's top level. Returns {ok, output, error, functions}: output is the printed lines, error null or
+ * {name, message, line}, functions the task's functions by name (task.functions), as the code defined them.
+ * Syntax errors come back with line null: V8 does not say where in a Function body the parse failed, so the page
+ * finds the line from the editor's own parse tree.
+ */
+export function runCode(task, code, lab) {
+  const out = makeConsole();
+  let compiled;
+  try {
+    compiled = compile(code, task.functions, learnerGlobals(task, lab, out.console));
+  } catch (e) {
+    return { ok: false, output: out.lines, error: describeError(e), functions: {} };
+  }
+  let error = null;
+  try {
+    compiled.run();
+  } catch (e) {
+    error = describeError(e);
+  }
+  return { ok: !error, output: out.lines, error, functions: compiled.functions() };
+}
