@@ -24,7 +24,7 @@ for (const entry of EXERCISES.filter((e) => e.tasks)) {
     it('the starter fails Check with the checks\' message; the revealed solution passes', async () => {
       // The message the checks give the starter code, computed here in Node by the same code the worker runs.
       const task = (await entry.tasks()).default;
-      const starterFailure = checkCode(task, task.starter, lab).tests.find((t) => !t.passed).message;
+      const starterFailure = (await checkCode(task, task.starter, lab)).tests.find((t) => !t.passed).message;
       await withPage(env, `#/${exercise}`, {}, async ({ page }) => {
         const starterSummary = await runCheck(page);
         assert.match(starterSummary, /^\d+ of \d+ checks pass$/);

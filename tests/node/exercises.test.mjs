@@ -23,7 +23,7 @@ for (const entry of EXERCISES.filter((e) => e.tasks)) {
       task = (await entry.tasks()).default;
     });
 
-    it('declares its functions, starter, solution, hints and tests', () => {
+    it('declares its functions, starter, solution, hints and tests', async () => {
       assert.ok(task.functions.length >= 1);
       for (const key of ['starter', 'solution']) assert.equal(typeof task[key], 'string');
       assert.ok(task.hints.length >= 3, 'has hints');
@@ -33,21 +33,21 @@ for (const entry of EXERCISES.filter((e) => e.tasks)) {
       assert.equal(new Set(names).size, names.length, 'test names are unique');
     });
 
-    it('the reference solution passes every check, visible and hidden', () => {
-      const result = checkCode(task, task.solution, lab);
+    it('the reference solution passes every check, visible and hidden', async () => {
+      const result = await checkCode(task, task.solution, lab);
       assert.equal(result.error, null);
       assert.deepEqual(failures(result), []);
       assert.equal(result.ok, true);
     });
 
-    it('the starter code runs without an exception but fails the checks with messages', () => {
+    it('the starter code runs without an exception but fails the checks with messages', async () => {
       assert.equal(runCode(task, task.starter, lab).error, null);
-      const result = checkCode(task, task.starter, lab);
+      const result = await checkCode(task, task.starter, lab);
       assert.equal(result.ok, false);
       for (const t of failures(result)) assert.ok(t.message.length > 20, `${t.name}: "${t.message}"`);
     });
 
-    it('the solution prints what the demo promises', () => {
+    it('the solution prints what the demo promises', async () => {
       const { output, error } = runCode(task, task.solution, lab);
       assert.equal(error, null);
       assert.ok(output.length >= 3);

@@ -11,68 +11,68 @@ before(async () => {
 });
 
 describe('checks that teach (exercise 1, symmetric quantization)', () => {
-  it('Math.round instead of round-half-to-even names the tie and NumPy', () => {
+  it('Math.round instead of round-half-to-even names the tie and NumPy', async () => {
     const code = withFunction(ex1, 'roundHalfEven', 'function roundHalfEven(v) { return Math.round(v); }');
-    assert.match(messageOf(ex1, code, 'roundHalfEven'), /2\.5 is exactly halfway.*np\.round picks the even neighbour, 2/);
-    assert.match(messageOf(ex1, code, 'Exact ties'), /Math\.round\(2\.5\) = 3 rounds halves up.*np\.round rounds halves to the even integer/);
+    assert.match(await messageOf(ex1, code, 'roundHalfEven'), /2\.5 is exactly halfway.*np\.round picks the even neighbour, 2/);
+    assert.match(await messageOf(ex1, code, 'Exact ties'), /Math\.round\(2\.5\) = 3 rounds halves up.*np\.round rounds halves to the even integer/);
   });
 
-  it('qmax = 2^bits - 1 says the scale is about 2x too small', () => {
+  it('qmax = 2^bits - 1 says the scale is about 2x too small', async () => {
     const code = ex1.solution.replace('const qmax = 2 ** (bits - 1) - 1;', 'const qmax = 2 ** bits - 1;');
-    assert.match(messageOf(ex1, code, "The notebook's weights"), /2\^bits − 1 = 255.*2\^\(bits−1\) − 1 = 127.*2× too small/);
+    assert.match(await messageOf(ex1, code, "The notebook's weights"), /2\^bits − 1 = 255.*2\^\(bits−1\) − 1 = 127.*2× too small/);
   });
 
-  it('qmax = 2^(bits-2) - 1 says the scale is 2x too large', () => {
+  it('qmax = 2^(bits-2) - 1 says the scale is 2x too large', async () => {
     const code = ex1.solution.replace('const qmax = 2 ** (bits - 1) - 1;', 'const qmax = 2 ** (bits - 2) - 1;');
-    assert.match(messageOf(ex1, code, "The notebook's weights"), /2× too large: is qmax 2\^\(bits−1\) − 1 = 127\?/);
+    assert.match(await messageOf(ex1, code, "The notebook's weights"), /2× too large: is qmax 2\^\(bits−1\) − 1 = 127\?/);
   });
 
-  it('max(x) instead of max|x| is named', () => {
+  it('max(x) instead of max|x| is named', async () => {
     const code = ex1.solution.replace('maxAbs = Math.max(maxAbs, Math.abs(v))', 'maxAbs = Math.max(maxAbs, v)');
-    const result = checkCode(ex1, code, lab);
+    const result = await checkCode(ex1, code, lab);
     const hidden = result.tests.find((t) => t.name.includes('largest magnitude is negative'));
     assert.equal(hidden.passed, false);
     assert.match(hidden.message, /max\(x\).*largest magnitude max\|x\|/);
   });
 
-  it('a missing clip is caught by quantizeWithScale', () => {
+  it('a missing clip is caught by quantizeWithScale', async () => {
     const code = ex1.solution.replace('Math.min(qmax, Math.max(-qmax, roundHalfEven(x[i] / scale)))', 'roundHalfEven(x[i] / scale)');
-    assert.match(messageOf(ex1, code, 'quantizeWithScale clips'), /228\.6.* beyond ±127\. Clip .*saturates at 127 \(the unclipped level 229 wrapped around to -27 in the Int8Array\)/);
+    assert.match(await messageOf(ex1, code, 'quantizeWithScale clips'), /228\.6.* beyond ±127\. Clip .*saturates at 127 \(the unclipped level 229 wrapped around to -27 in the Int8Array\)/);
   });
 
-  it('floats instead of integers', () => {
+  it('floats instead of integers', async () => {
     const code = ex1.solution.replace('const q = qmax <= 127 ? new Int8Array(x.length) : new Int16Array(x.length);', 'const q = new Float64Array(x.length);');
-    assert.match(messageOf(ex1, code, '…and q ='), /Float64Array: store whole numbers in an integer array/);
+    assert.match(await messageOf(ex1, code, '…and q ='), /Float64Array: store whole numbers in an integer array/);
   });
 
-  it('an Int8Array at 16 bits wraps', () => {
+  it('an Int8Array at 16 bits wraps', async () => {
     const code = ex1.solution.replace('const q = qmax <= 127 ? new Int8Array(x.length) : new Int16Array(x.length);', 'const q = new Int8Array(x.length);');
-    assert.match(messageOf(ex1, code, '16 bits'), /Int8Array, which holds only -128…127/);
+    assert.match(await messageOf(ex1, code, '16 bits'), /Int8Array, which holds only -128…127/);
   });
 
-  it('float64 dequantization is accepted with a note', () => {
+  it('float64 dequantization is accepted with a note', async () => {
     const code = withFunction(ex1, 'symmetricDequantize', 'function symmetricDequantize(q, scale) { return Array.from(q, (v) => v * scale); }');
-    const result = checkCode(ex1, code, lab);
+    const result = await checkCode(ex1, code, lab);
     assert.equal(result.ok, true);
     assert.match(result.tests.find((t) => t.name.startsWith('symmetricDequantize')).message, /float64.*Accepted/);
   });
 
-  it('an exception names the function and the line', () => {
+  it('an exception names the function and the line', async () => {
     const code = withFunction(ex1, 'symmetricDequantize', 'function symmetricDequantize(q, scale) {\n  return q.nope.x;\n}');
     const line = code.split('\n').findIndex((l) => l.includes('q.nope.x')) + 1;
-    assert.match(messageOf(ex1, code, 'symmetricDequantize'), new RegExp(`symmetricDequantize threw TypeError: .*\\(line ${line}\\)`));
+    assert.match(await messageOf(ex1, code, 'symmetricDequantize'), new RegExp(`symmetricDequantize threw TypeError: .*\\(line ${line}\\)`));
   });
 
-  it('a syntax error is reported as such, with no test run', () => {
-    const result = checkCode(ex1, 'function (', lab);
+  it('a syntax error is reported as such, with no test run', async () => {
+    const result = await checkCode(ex1, 'function (', lab);
     assert.equal(result.error.name, 'SyntaxError');
     assert.equal(result.tests.length, 0);
   });
 
-  it('a runtime error at top level keeps its line, and the functions are still checked', () => {
+  it('a runtime error at top level keeps its line, and the functions are still checked', async () => {
     const code = `${ex1.solution}\nnull.boom;\n`;
     const line = code.split('\n').indexOf('null.boom;') + 1;
-    const result = checkCode(ex1, code, lab);
+    const result = await checkCode(ex1, code, lab);
     assert.equal(result.error.line, line);
     assert.equal(result.ok, true);
   });

@@ -10,7 +10,7 @@ before(async () => {
 });
 
 describe('checks that teach (exercise 2, per-tensor vs per-channel)', () => {
-  it('per-column scales are called out', () => {
+  it('per-column scales are called out', async () => {
     const code = withFunction(ex2, 'perChannelQuantize', `
 function perChannelQuantize(w, rows, cols, bits = 8) {
   const qmax = 2 ** (bits - 1) - 1;
@@ -24,12 +24,12 @@ function perChannelQuantize(w, rows, cols, bits = 8) {
   for (let i = 0; i < q.length; i++) q[i] = Math.min(qmax, Math.max(-qmax, roundHalfEven(w[i] / scales[i % cols])));
   return { q, scales };
 }`);
-    assert.match(messageOf(ex2, code, 'perChannelQuantize gives one scale per row'), /64 scales, one per column.*axis=1/);
-    assert.match(messageOf(ex2, code, 'Hidden: a square'), /maxima of the columns/);
+    assert.match(await messageOf(ex2, code, 'perChannelQuantize gives one scale per row'), /64 scales, one per column.*axis=1/);
+    assert.match(await messageOf(ex2, code, 'Hidden: a square'), /maxima of the columns/);
   });
 
-  it('a sum instead of a mean is called out', () => {
+  it('a sum instead of a mean is called out', async () => {
     const code = ex2.solution.replace('return sum / a.length;', 'return sum;');
-    assert.match(messageOf(ex2, code, 'mse(a, b)'), /200× too large: divide the sum of squares by the number of values/);
+    assert.match(await messageOf(ex2, code, 'mse(a, b)'), /200× too large: divide the sum of squares by the number of values/);
   });
 });

@@ -19,8 +19,8 @@ export function withFunction(task, name, body) {
 }
 
 /** The message of the first test whose name starts with `test`, which must fail for `code`. */
-export function messageOf(task, code, test) {
-  const result = checkCode(task, code, lab);
+export async function messageOf(task, code, test) {
+  const result = await checkCode(task, code, lab);
   const found = result.tests.find((t) => t.name.startsWith(test));
   assert.ok(found, `no test starting with "${test}"`);
   assert.equal(found.passed, false, `${test} should fail`);

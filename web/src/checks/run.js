@@ -2,7 +2,7 @@
 // functions it defined (visible tests first, then hidden ones). No DOM: runs in the runner worker and in Node.
 //
 // A task (an exercise's tasks.js) is {functions, starter, solution, hints, tests, globals?, cleanup?}; a test is
-// {name, hidden?, run(ctx)}: run() calls the learner's functions through ctx.call(name, ...args), compares with
+// {name, hidden?, async run(ctx)}: run() calls the learner's functions through `await ctx.call(name, ...args)`, compares with
 // the WebAssembly reference ctx.lab using the helpers of checks/expect.js and checks/quantization.js, and fails
 // by throwing CheckFailure (fail()). What run() returns, a string, is a note shown beside a passed test.
 import { describeError, runCode } from '../learner/sandbox.js';
@@ -38,27 +38,31 @@ function makeContext(lab, functions) {
  * Runs the code, then every test of the task. Returns {ok, output, error, tests: [{name, hidden, passed,
  * message}], passed, total}; a syntax error runs no test.
  */
-export function checkCode(task, code, lab) {
+export async function checkCode(task, code, lab) {
   try {
-    return checkTests(task, code, lab);
+    return await checkTests(task, code, lab);
   } finally {
     task.cleanup?.(); // e.g. free the WebAssembly models the code and the tests created
   }
 }
 
-function checkTests(task, code, lab) {
+async function checkTests(task, code, lab) {
   const { functions, ...run } = runCode(task, code, lab);
   if (run.error?.name === 'SyntaxError') return { ...run, tests: [], passed: 0, total: task.tests.length };
   const ctx = makeContext(lab, functions);
-  const tests = task.tests.map((test) => {
-    try {
-      const note = test.run(ctx);
-      return { name: test.name, hidden: !!test.hidden, passed: true, message: typeof note === 'string' ? note : '' };
-    } catch (e) {
-      const message = e instanceof CheckFailure ? e.message : `the test itself failed: ${describeError(e).message}`;
-      return { name: test.name, hidden: !!test.hidden, passed: false, message };
-    }
-  });
+  const tests = [];
+  for (const test of task.tests) tests.push(await runTest(test, ctx));
   const passed = tests.filter((t) => t.passed).length;
   return { ok: passed === tests.length, output: run.output, error: run.error, tests, passed, total: tests.length };
+}
+
+// One test, awaited: a test's run() is async, and ctx.call will cross into the learner's own realm.
+async function runTest(test, ctx) {
+  try {
+    const note = await test.run(ctx);
+    return { name: test.name, hidden: !!test.hidden, passed: true, message: typeof note === 'string' ? note : '' };
+  } catch (e) {
+    const message = e instanceof CheckFailure ? e.message : `the test itself failed: ${describeError(e).message}`;
+    return { name: test.name, hidden: !!test.hidden, passed: false, message };
+  }
 }

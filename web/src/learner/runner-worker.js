@@ -54,7 +54,7 @@ addEventListener('message', async ({ data }) => {
   postMessage({ type: 'started', id }); // the page's clock for the time limit starts now
   let result;
   if (action === 'check') {
-    result = checkCode(task, code, lab);
+    result = await checkCode(task, code, lab);
   } else {
     const { functions, ...run } = runCode(task, code, lab); // functions cannot be posted
     result = run;
