@@ -58,6 +58,31 @@ using F32BiasActFn = void (*)(std::size_t m, std::size_t n, float* y, const floa
 // Throughput probe: `iterations` x 16 dot_i16x8 + add (128 MACs each); returns a checksum.
 using DotPeakFn = std::int32_t (*)(std::size_t iterations);
 
+// ---- Packed int4 weights (qs4) and the float64 GEMM of GPTQ/AWQ: see docs/kernels.md ----
+// qs4 weights are signed 4-bit values in [-8, 7] with one float32 scale per group of G weights along K (per
+// channel: one group of K). Packed once by qs4_pack_weights into blocks of kNr rows, K padded to kQs4KTile:
+// block b, K-step u holds the 8 rows' 16 bytes each; in a row's 16 bytes, int16 lane l (bytes 2l, 2l+1,
+// little-endian) holds four nibbles, nibble j (bits 4j..4j+3) the weight at k = 32u + 8j + l. Scales are
+// packed per block: [N/8][groups][8]. Activations are the int8 rows of qs8_quantize_rows padded to
+// qs4_padded_k(K). Each group's products are summed exactly in int32, then converted to float and multiplied
+// by the group's scale; y = (sum over groups, in order) * activation scale.
+constexpr std::size_t kQs4KTile = 32;  // weights per row per K-step: 16 bytes, four dot_i16x8 operands
+constexpr std::size_t qs4_padded_k(std::size_t k) { return round_up(k, kQs4KTile); }
+// A group size the qs4 kernels accept for K: a multiple of 16, or >= K (one group per row, any K).
+constexpr bool qs4_group_ok(std::size_t group, std::size_t k) { return group >= k || (group > 0 && group % 16 == 0); }
+constexpr std::size_t qs4_groups(std::size_t group, std::size_t k) { return group >= k ? 1 : (k + group - 1) / group; }
+
+// y[N] (float) = x_scale * sum_g float(sum_{k in g} W[j][k] x[k]) * scale[j][g]; x: kp = qs4_padded_k(K) int16
+using Qs4GemvFn = void (*)(std::size_t n, std::size_t k, std::size_t group, const std::int16_t* x, float x_scale,
+                           const std::uint8_t* packed_w, const float* packed_scales, float* y);
+// C[M x N] (float): the GEMV for each row of A (rows padded to kp), with row scales a_scales[M]
+using Qs4GemmFn = void (*)(std::size_t m, std::size_t n, std::size_t k, std::size_t group, const std::int16_t* a,
+                           const float* a_scales, const std::uint8_t* packed_b, const float* packed_scales, float* c);
+// C[M x N] += At^T . B in float64: C[i][j] += sum_p At[p][i] * B[p][j], summed in order of p after C's value
+// (no FMA), so every variant gives the same bits. Leading dimensions in elements.
+using F64GemmTnFn = void (*)(std::size_t m, std::size_t n, std::size_t k, const double* at, std::size_t lda,
+                             const double* b, std::size_t ldb, double* c, std::size_t ldc);
+
 struct KernelSet {
   const char* name;  // "scalar", or the SIMD128 target: "wasmsimd" or "sse41"
   F32GemmFn f32_gemm;
@@ -68,6 +93,9 @@ struct KernelSet {
   Qs8DequantizeFn qs8_dequantize;
   F32BiasActFn f32_bias_act;
   DotPeakFn dot_peak;  // nullptr for scalar
+  Qs4GemvFn qs4_gemv;
+  Qs4GemmFn qs4_gemm;
+  F64GemmTnFn f64_gemm_tn;
 };
 
 const KernelSet& scalar_kernels();
@@ -105,5 +133,30 @@ void qs8_dequantize_simd128(std::size_t, std::size_t, const std::int32_t*, const
                             bool, float*);
 void f32_bias_act_simd128(std::size_t, std::size_t, float*, const float*, bool);
 std::int32_t dot_peak_simd128(std::size_t);
+
+// int4 weights (values in [-8, 7], row-major N x K) into the blocked qs4 layout; group scales (row-major
+// N x qs4_groups(group, K)) into [N/8][groups][8]. Throw quantlab::Error for a value outside [-8, 7] or a group
+// size the kernels do not take.
+std::vector<std::uint8_t> qs4_pack_weights(const std::int8_t* w, std::size_t n, std::size_t k);
+std::vector<float> qs4_pack_scales(const float* scales, std::size_t n, std::size_t k, std::size_t group);
+// The weight at (row j, column p) of qs4_pack_weights' output (what the scalar kernels read).
+inline int qs4_weight(const std::uint8_t* packed, std::size_t j, std::size_t p, std::size_t kp) {
+  const std::size_t unit = p / kQs4KTile, lane = p % 8, nibble = (p % kQs4KTile) / 8;
+  const std::size_t byte = (j / kNr) * kNr * (kp / 2) + unit * kNr * 16 + (j % kNr) * 16 + 2 * lane + nibble / 2;
+  const int v = (packed[byte] >> (4 * (nibble % 2))) & 0xF;
+  return v >= 8 ? v - 16 : v;
+}
+void qs4_gemv_scalar(std::size_t, std::size_t, std::size_t, const std::int16_t*, float, const std::uint8_t*,
+                     const float*, float*);
+void qs4_gemm_scalar(std::size_t, std::size_t, std::size_t, std::size_t, const std::int16_t*, const float*,
+                     const std::uint8_t*, const float*, float*);
+void f64_gemm_tn_scalar(std::size_t, std::size_t, std::size_t, const double*, std::size_t, const double*,
+                        std::size_t, double*, std::size_t);
+void qs4_gemv_simd128(std::size_t, std::size_t, std::size_t, const std::int16_t*, float, const std::uint8_t*,
+                      const float*, float*);
+void qs4_gemm_simd128(std::size_t, std::size_t, std::size_t, std::size_t, const std::int16_t*, const float*,
+                      const std::uint8_t*, const float*, float*);
+void f64_gemm_tn_simd128(std::size_t, std::size_t, std::size_t, const double*, std::size_t, const double*,
+                         std::size_t, double*, std::size_t);
 
 }  // namespace quantlab::kernels
