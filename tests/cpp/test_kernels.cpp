@@ -245,8 +245,8 @@ TEST_CASE("int4 GEMM and GEMV: every variant equals the reference on the edge-ca
   for (const KernelSet* ks : k::all_kernel_sets()) {
     for (Fill fill : {Fill::kRandom, Fill::kAllMin, Fill::kAllMax, Fill::kMinTimesMax, Fill::kAlternating}) {
       for (const Shape& s : kShapes) {
-        // Groups of 16 (the smallest), 48 (an odd number of half-steps), 64, 128, and per channel (one group of K).
-        for (std::size_t group : {16u, 48u, 64u, 128u, 1u << 20}) {
+        // Groups of 8 (the smallest), 24 (an odd number of steps), 64, 128, and per channel (one group of K).
+        for (std::size_t group : {8u, 24u, 64u, 128u, 1u << 20}) {
           if (!k::qs4_group_ok(group, s.kk)) continue;
           INFO(ks->name << ", " << fill_name(fill) << ", m=" << s.m << " n=" << s.n << " k=" << s.kk << " group=" << group);
           const std::size_t groups = k::qs4_groups(group, s.kk), kp = k::qs4_padded_k(s.kk);
@@ -285,8 +285,8 @@ TEST_CASE("int4 packing rejects values outside [-8, 7] and group sizes the kerne
   const std::int8_t bad[2] = {7, 8};
   CHECK_THROWS_WITH(k::qs4_pack_weights(bad, 1, 2), "int4 weight [0][1] is 8: a 4-bit value must lie in [-8, 7]");
   const float scales[4] = {1, 1, 1, 1};
-  CHECK_THROWS_WITH(k::qs4_pack_scales(scales, 1, 100, 24),
-                    "group size 24 does not suit the int4 kernels for 100 inputs: use a multiple of 16, or at least the input count (one group per row)");
+  CHECK_THROWS_WITH(k::qs4_pack_scales(scales, 1, 100, 20),
+                    "group size 20 does not suit the int4 kernels for 100 inputs: use a multiple of 8, or at least the input count (one group per row)");
   CHECK(k::qs4_pack_scales(scales, 1, 20, 24).size() == 8);  // 24 >= 20: one group per row, padded to a block
 }
 

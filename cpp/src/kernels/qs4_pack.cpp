@@ -7,6 +7,10 @@
 namespace quantlab::kernels {
 
 std::vector<std::uint8_t> qs4_pack_weights(const std::int8_t* w, std::size_t n, std::size_t k) {
+  if (k > kQs4MaxK) {
+    throw Error("a layer with " + std::to_string(k) + " inputs is too wide for the int4 kernels (at most " +
+                std::to_string(kQs4MaxK) + ")");
+  }
   const std::size_t kp = qs4_padded_k(k);
   std::vector<std::uint8_t> out(round_up(n, kNr) * kp / 2, 0);
   for (std::size_t j = 0; j < n; ++j) {
@@ -16,9 +20,8 @@ std::vector<std::uint8_t> qs4_pack_weights(const std::int8_t* w, std::size_t n, 
         throw Error("int4 weight [" + std::to_string(j) + "][" + std::to_string(p) + "] is " + std::to_string(v) +
                     ": a 4-bit value must lie in [-8, 7]");
       }
-      const std::size_t unit = p / kQs4KTile, lane = p % 8, nibble = (p % kQs4KTile) / 8;
-      const std::size_t byte = (j / kNr) * kNr * (kp / 2) + unit * kNr * 16 + (j % kNr) * 16 + 2 * lane + nibble / 2;
-      out[byte] = static_cast<std::uint8_t>(out[byte] | ((v & 0xF) << (4 * (nibble % 2))));
+      const std::size_t byte = qs4_byte(j, p, kp);
+      out[byte] = static_cast<std::uint8_t>(out[byte] | ((v & 0xF) << qs4_shift(p)));
     }
   }
   return out;
@@ -27,7 +30,7 @@ std::vector<std::uint8_t> qs4_pack_weights(const std::int8_t* w, std::size_t n, 
 std::vector<float> qs4_pack_scales(const float* scales, std::size_t n, std::size_t k, std::size_t group) {
   if (!qs4_group_ok(group, k)) {
     throw Error("group size " + std::to_string(group) + " does not suit the int4 kernels for " + std::to_string(k) +
-                " inputs: use a multiple of 16, or at least the input count (one group per row)");
+                " inputs: use a multiple of 8, or at least the input count (one group per row)");
   }
   const std::size_t groups = qs4_groups(group, k);
   std::vector<float> out(round_up(n, kNr) * groups, 0.0f);

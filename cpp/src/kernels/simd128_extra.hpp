@@ -16,6 +16,9 @@ inline vi vi_shl16(vi v) { return wasm_i16x8_shl(v, N); }
 template <int N>
 inline vi vi_sra16(vi v) { return wasm_i16x8_shr(v, N); }
 
+// The 32 bits at p (two int16 values) in every 32-bit lane.
+inline vi vi_load32_splat(const void* p) { return wasm_v128_load32_splat(p); }
+
 inline vd vd_zero() { return wasm_f64x2_splat(0.0); }
 inline vd vd_load(const double* p) { return wasm_v128_load(p); }
 inline void vd_store(double* p, vd v) { wasm_v128_store(p, v); }
@@ -29,6 +32,12 @@ template <int N>
 inline vi vi_shl16(vi v) { return _mm_slli_epi16(v, N); }
 template <int N>
 inline vi vi_sra16(vi v) { return _mm_srai_epi16(v, N); }
+
+inline vi vi_load32_splat(const void* p) {
+  std::int32_t v;
+  std::memcpy(&v, p, sizeof v);
+  return _mm_set1_epi32(v);
+}
 
 inline vd vd_zero() { return _mm_setzero_pd(); }
 inline vd vd_load(const double* p) { return _mm_loadu_pd(p); }
