@@ -75,30 +75,44 @@ void Gptq::start_group(std::size_t col) {
   }
 }
 
+namespace {
+
+// Column i: rounded with its scales, its scaled error e = (w - q) / U[i][i] kept, and pushed onto the block's
+// later columns (w_j -= e U[i][j]). Out of line and called once per column, so that V8 optimizes it after the
+// first few columns (it does not replace a function's code in the middle of a call).
+__attribute__((noinline)) void quantize_column(double* wt, std::size_t rows, std::size_t i, std::size_t i2,
+                                                const double* u_row, const double* scales, std::size_t scale_stride,
+                                                double qmax, std::int32_t* q, std::size_t q_stride, double* e) {
+  double* wi = wt + i * rows;
+  const double d = u_row[i];
+  for (std::size_t r = 0; r < rows; ++r) {
+    const double scale = scales[r * scale_stride];
+    const double v = scale == 0.0 ? 0.0 : std::clamp(std::nearbyint(wi[r] / scale), -qmax, qmax);
+    q[r * q_stride] = static_cast<std::int32_t>(v);
+    e[r] = (wi[r] - v * scale) / d;
+  }
+  for (std::size_t j = i + 1; j < i2; ++j) {
+    const double f = u_row[j];
+    double* wj = wt + j * rows;
+    for (std::size_t r = 0; r < rows; ++r) wj[r] -= f * e[r];
+  }
+}
+
+}  // namespace
+
 void Gptq::quantize_block(std::size_t i1, std::size_t i2) {
   const std::size_t n = cols_, rows = rows_, count = i2 - i1;
   const double* u = chol_.factor.data();
   const Granularity& g = result_.granularity;
   const std::size_t len = g.length(cols_);
-  const double qmax = result_.qmax;
+  // Scales of row r for column i: scales[r * stride + group of i].
+  const std::size_t stride = g.kind == Granularity::Kind::kTensor ? 0 : g.groups_per_row(cols_);
   err_.assign(count * rows, 0.0);
   for (std::size_t i = i1; i < i2; ++i) {
     if (i == 0 || (g.kind == Granularity::Kind::kGroup && i % len == 0)) start_group(i);
-    double* wi = wt_.data() + i * rows;
-    double* e = err_.data() + (i - i1) * rows;
-    const double d = u[i * n + i];
-    for (std::size_t r = 0; r < rows; ++r) {
-      const double scale = result_.scales[g.scale_index(r, i, cols_)];
-      const double q = scale == 0.0 ? 0.0 : std::clamp(std::nearbyint(wi[r] / scale), -qmax, qmax);
-      result_.q[r * cols_ + i] = static_cast<std::int32_t>(q);
-      e[r] = (wi[r] - q * scale) / d;
-    }
-    // Push the error onto the block's remaining columns now.
-    for (std::size_t j = i + 1; j < i2; ++j) {
-      const double f = u[i * n + j];
-      double* wj = wt_.data() + j * rows;
-      for (std::size_t r = 0; r < rows; ++r) wj[r] -= f * e[r];
-    }
+    const double* scales = result_.scales.data() + (g.kind == Granularity::Kind::kTensor ? 0 : i / len);
+    quantize_column(wt_.data(), rows, i, i2, u + i * n, scales, stride, result_.qmax, result_.q.data() + i, cols_,
+                    err_.data() + (i - i1) * rows);
   }
   if (i2 == cols_) return;
   // ... and onto every column after the block in one product: W^T[i2:] -= U[i1:i2, i2:]^T E.

@@ -60,6 +60,29 @@ std::vector<double> layer_hessian(const float* x, std::size_t samples, std::size
 
 namespace {
 
+// The loops below are split into functions called once per row and kept out of line: V8 runs a WebAssembly
+// function's first calls on its baseline compiler and swaps in optimized code only for later calls, so one call
+// doing all the work would run unoptimized from start to end.
+#define QUANTLAB_NOINLINE __attribute__((noinline))
+
+// Row k of the factorization: R[k][k] = sqrt(a[k][k]), the rest of row k divided by it, then the rows k+1..k1-1
+// of the current block updated with it.
+QUANTLAB_NOINLINE void cholesky_row(double* a, std::size_t n, std::size_t k, std::size_t k1) {
+  double* rk = a + k * n;
+  if (!(rk[k] > 0.0) || !std::isfinite(rk[k])) {
+    throw Error("the Hessian is not positive definite (pivot " + std::to_string(k) + " is " + format_number(rk[k]) +
+                " after damping): raise the damping");
+  }
+  const double d = std::sqrt(rk[k]);
+  rk[k] = d;
+  for (std::size_t j = k + 1; j < n; ++j) rk[j] /= d;
+  for (std::size_t i = k + 1; i < k1; ++i) {
+    double* ri = a + i * n;
+    const double f = rk[i];
+    for (std::size_t j = i; j < n; ++j) ri[j] -= f * rk[j];
+  }
+}
+
 // In place: the upper triangle of the n x n matrix a (row-major) becomes R with a = R^T R (right-looking,
 // blocked: each block of kStrip rows is factored with the rows below it in the block, then the trailing
 // submatrix is updated by one matrix product).
@@ -67,21 +90,7 @@ void cholesky_upper(std::vector<double>& a, std::size_t n, const kernels::Kernel
   std::vector<double> neg;
   for (std::size_t k0 = 0; k0 < n; k0 += kStrip) {
     const std::size_t k1 = std::min(k0 + kStrip, n);
-    for (std::size_t k = k0; k < k1; ++k) {
-      double* rk = a.data() + k * n;
-      if (!(rk[k] > 0.0) || !std::isfinite(rk[k])) {
-        throw Error("the Hessian is not positive definite (pivot " + std::to_string(k) + " is " + format_number(rk[k]) +
-                    " after damping): raise the damping");
-      }
-      const double d = std::sqrt(rk[k]);
-      rk[k] = d;
-      for (std::size_t j = k + 1; j < n; ++j) rk[j] /= d;
-      for (std::size_t i = k + 1; i < k1; ++i) {
-        double* ri = a.data() + i * n;
-        const double f = rk[i];
-        for (std::size_t j = i; j < n; ++j) ri[j] -= f * rk[j];
-      }
-    }
+    for (std::size_t k = k0; k < k1; ++k) cholesky_row(a.data(), n, k, k1);
     if (k1 == n) break;
     // a[k1:, k1:] -= R[k0:k1, k1:]^T R[k0:k1, k1:]
     const std::size_t m = n - k1, kb = k1 - k0;
@@ -92,22 +101,25 @@ void cholesky_upper(std::vector<double>& a, std::size_t n, const kernels::Kernel
   }
 }
 
-// In place: the upper triangular r (n x n, row-major) becomes its inverse, row by row from the bottom:
+// Row i of the inverse of an upper triangular r whose rows below i are already inverted (Y):
 // Y[i][i] = 1 / R[i][i], Y[i][j] = -(sum_{i<p<=j} R[i][p] Y[p][j]) / R[i][i].
+QUANTLAB_NOINLINE void invert_upper_row(double* r, std::size_t n, std::size_t i, double* acc) {
+  double* ri = r + i * n;
+  std::fill(acc + i, acc + n, 0.0);
+  for (std::size_t p = i + 1; p < n; ++p) {
+    const double f = ri[p];
+    const double* yp = r + p * n;
+    for (std::size_t j = p; j < n; ++j) acc[j] += f * yp[j];
+  }
+  const double d = ri[i];
+  ri[i] = 1.0 / d;
+  for (std::size_t j = i + 1; j < n; ++j) ri[j] = -acc[j] / d;
+}
+
+// In place: the upper triangular r (n x n, row-major) becomes its inverse, row by row from the bottom.
 void invert_upper(std::vector<double>& r, std::size_t n) {
   std::vector<double> acc(n);
-  for (std::size_t i = n; i-- > 0;) {
-    double* ri = r.data() + i * n;
-    std::fill(acc.begin() + static_cast<std::ptrdiff_t>(i), acc.end(), 0.0);
-    for (std::size_t p = i + 1; p < n; ++p) {
-      const double f = ri[p];
-      const double* yp = r.data() + p * n;
-      for (std::size_t j = p; j < n; ++j) acc[j] += f * yp[j];
-    }
-    const double d = ri[i];
-    ri[i] = 1.0 / d;
-    for (std::size_t j = i + 1; j < n; ++j) ri[j] = -acc[j] / d;
-  }
+  for (std::size_t i = n; i-- > 0;) invert_upper_row(r.data(), n, i, acc.data());
 }
 
 }  // namespace
