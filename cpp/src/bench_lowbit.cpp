@@ -111,7 +111,7 @@ const std::vector<float>& inputs(std::size_t batch) {
 
 void check_group(std::size_t group) {
   if (!kernels::qs4_group_ok(group, 256) || !kernels::qs4_group_ok(group, 784)) {
-    throw Error("group must be a multiple of 16 (or >= 784 for per channel), got " + std::to_string(group));
+    throw Error("group must be a multiple of 8 (or >= 784 for per channel), got " + std::to_string(group));
   }
 }
 
@@ -145,8 +145,8 @@ double time_layer_kernel_us(const std::string& weights, int layer, std::size_t g
   if (layer != 1 && layer != 2) throw Error("layer must be 1 or 2");
   const LinearLayer& q8 = int8_net().layers()[static_cast<std::size_t>(layer - 1)];
   const std::size_t in = q8.in, out = q8.out;
-  // Activations: the layer's inputs quantized once (seeded Gaussian values stand in for both layers).
-  const std::vector<float>& x = inputs(std::max<std::size_t>(batch, 1) * 784 / in + 1);
+  // Activations: seeded Gaussian values (batch x 784 of them cover both layers' inputs), quantized once.
+  const std::vector<float>& x = inputs(batch);
   std::vector<float> scales(batch), y(batch * out);
   double us = 0;
   if (weights == "int8") {
@@ -185,22 +185,36 @@ double time_layer_kernel_us(const std::string& weights, int layer, std::size_t g
   return us;
 }
 
+namespace {
+
+// Calibration inputs of layer 1 (NumPy's rand: pixels in [0, 1)) or layer 2 (layer 1's fp32 ReLU outputs),
+// computed once per sample count.
+const std::vector<float>& calibration_inputs(int layer, std::size_t samples) {
+  static std::map<std::pair<int, std::size_t>, std::vector<float>> cache;
+  std::vector<float>& x = cache[{layer, samples}];
+  if (!x.empty()) return x;
+  const std::vector<double> pixels = NumpyRandom(0).rand(samples * 784);
+  if (layer == 1) {
+    x.assign(pixels.begin(), pixels.end());
+    return x;
+  }
+  const LinearLayer& l1 = fp32_net().layers()[0];
+  x.resize(samples * 256);
+  for (std::size_t n = 0; n < samples; ++n)
+    for (std::size_t j = 0; j < 256; ++j) {
+      float s = l1.bias[j];
+      for (std::size_t p = 0; p < 784; ++p) s += l1.weight[j * 784 + p] * static_cast<float>(pixels[n * 784 + p]);
+      x[n * 256 + j] = std::max(s, 0.0f);
+    }
+  return x;
+}
+
+}  // namespace
+
 GptqTiming time_gptq_ms(int layer, std::size_t samples, std::size_t group, const kernels::KernelSet& ks) {
   if (layer != 1 && layer != 2) throw Error("layer must be 1 or 2");
   const Mlp& net = fp32_net();
-  const std::vector<double> pixels = NumpyRandom(0).rand(samples * 784);
-  std::vector<float> x(pixels.begin(), pixels.end());
-  if (layer == 2) {
-    const LinearLayer& l1 = net.layers()[0];
-    std::vector<float> h(samples * 256);
-    for (std::size_t n = 0; n < samples; ++n)
-      for (std::size_t j = 0; j < 256; ++j) {
-        float s = l1.bias[j];
-        for (std::size_t p = 0; p < 784; ++p) s += l1.weight[j * 784 + p] * x[n * 784 + p];
-        h[n * 256 + j] = std::max(s, 0.0f);
-      }
-    x = std::move(h);
-  }
+  const std::vector<float>& x = calibration_inputs(layer, samples);
   const LinearLayer& l = net.layers()[static_cast<std::size_t>(layer - 1)];
   const std::vector<double> w(l.weight.begin(), l.weight.end());
   GptqOptions o;
