@@ -4,6 +4,7 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -196,26 +197,26 @@ val inverse_cholesky(val h, double cols, double damp) {
 
 class GptqHandle {
  public:
-  explicit GptqHandle(quantlab::Gptq g) : gptq_(std::move(g)) {}
+  explicit GptqHandle(std::shared_ptr<quantlab::Gptq> g) : gptq_(std::move(g)) {}
   val step() {
-    return guarded([&] { return val(gptq_.step()); });
+    return guarded([&] { return val(gptq_->step()); });
   }
-  double steps_done() const { return static_cast<double>(gptq_.steps_done()); }
-  double steps_total() const { return static_cast<double>(gptq_.steps_total()); }
+  double steps_done() const { return static_cast<double>(gptq_->steps_done()); }
+  double steps_total() const { return static_cast<double>(gptq_->steps_total()); }
   val result() const {
     return guarded([&] {
-      const quantlab::GptqResult r = gptq_.result();
+      const quantlab::GptqResult r = gptq_->result();
       val o = group_fields(r.quantized);
       o.set("dequantized", to_js(r.dequantized, "Float64Array"));
       o.set("deadInputs", r.dead_inputs);
       o.set("damping", r.damping);
-      o.set("blockSize", gptq_.block_size());
+      o.set("blockSize", gptq_->block_size());
       return o;
     });
   }
 
  private:
-  quantlab::Gptq gptq_;
+  std::shared_ptr<quantlab::Gptq> gptq_;  // shared: Embind copies the handle into JavaScript
 };
 
 val create_gptq(val w, double rows, double cols, val h, double bits, std::string kind, double size, double damp,
@@ -228,11 +229,36 @@ val create_gptq(val w, double rows, double cols, val h, double bits, std::string
     o.granularity = granularity(kind, size);
     o.damp = damp;
     o.block_size = quantlab::count_from_number(block, "blockSize", 1, 8192);
-    return val(GptqHandle(quantlab::Gptq(m, static_cast<std::size_t>(rows), c, hessian_of(h, c), o)));
+    return val(GptqHandle(std::make_shared<quantlab::Gptq>(m, static_cast<std::size_t>(rows), c, hessian_of(h, c), o)));
   });
 }
 
-val awq(val w, double rows, double cols, val x, double bits, std::string kind, double size, val alphas, val h) {
+class AwqHandle {
+ public:
+  explicit AwqHandle(std::shared_ptr<quantlab::Awq> a) : awq_(std::move(a)) {}
+  val step() {
+    return guarded([&] { return val(awq_->step()); });
+  }
+  double steps_done() const { return static_cast<double>(awq_->steps_done()); }
+  double steps_total() const { return static_cast<double>(awq_->steps_total()); }
+  val result() const {
+    return guarded([&] {
+      const quantlab::AwqResult& r = awq_->result();
+      val out = group_fields(r.quantized);
+      out.set("alpha", r.alpha);
+      out.set("inputScales", to_js(r.input_scales, "Float64Array"));
+      out.set("dequantized", to_js(r.dequantized, "Float64Array"));
+      out.set("alphas", to_js(r.alphas, "Float64Array"));
+      out.set("errors", to_js(r.errors, "Float64Array"));
+      return out;
+    });
+  }
+
+ private:
+  std::shared_ptr<quantlab::Awq> awq_;  // shared: Embind copies the handle into JavaScript
+};
+
+val create_awq(val w, double rows, double cols, val x, double bits, std::string kind, double size, val alphas, val h) {
   return guarded([&] {
     const auto m = matrix(w, rows, cols, "weights");
     const std::size_t c = quantlab::count_from_number(cols, "cols", 1, 8192);
@@ -242,14 +268,7 @@ val awq(val w, double rows, double cols, val x, double bits, std::string kind, d
     o.granularity = granularity(kind, size);
     o.alphas = from_js<double>(alphas);
     const std::vector<double> hess = h.isNull() || h.isUndefined() ? std::vector<double>() : hessian_of(h, c);
-    const auto r = quantlab::awq_quantize(m, static_cast<std::size_t>(rows), c, in.data(), in.size() / c, o, hess);
-    val out = group_fields(r.quantized);
-    out.set("alpha", r.alpha);
-    out.set("inputScales", to_js(r.input_scales, "Float64Array"));
-    out.set("dequantized", to_js(r.dequantized, "Float64Array"));
-    out.set("alphas", to_js(r.alphas, "Float64Array"));
-    out.set("errors", to_js(r.errors, "Float64Array"));
-    return out;
+    return val(AwqHandle(std::make_shared<quantlab::Awq>(m, static_cast<std::size_t>(rows), c, in.data(), in.size() / c, o, hess)));
   });
 }
 
@@ -314,6 +333,11 @@ EMSCRIPTEN_BINDINGS(lowbit) {
       .function("add", &HessianHandle::add)
       .function("samples", &HessianHandle::samples)
       .function("hessian", &HessianHandle::hessian);
+  emscripten::class_<AwqHandle>("AwqHandle")
+      .function("step", &AwqHandle::step)
+      .function("stepsDone", &AwqHandle::steps_done)
+      .function("stepsTotal", &AwqHandle::steps_total)
+      .function("result", &AwqHandle::result);
   emscripten::class_<GptqHandle>("GptqHandle")
       .function("step", &GptqHandle::step)
       .function("stepsDone", &GptqHandle::steps_done)
@@ -331,7 +355,7 @@ EMSCRIPTEN_BINDINGS(lowbit) {
   function("createHessian", &create_hessian);
   function("inverseCholesky", &inverse_cholesky);
   function("createGptq", &create_gptq);
-  function("awq", &awq);
+  function("createAwq", &create_awq);
   function("reconstructionError", &reconstruction_error);
   function("reconstructionErrorHessian", &reconstruction_error_hessian);
   function("timeLowBitSimpleNet", &time_simplenet);

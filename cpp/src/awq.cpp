@@ -16,52 +16,74 @@ std::vector<double> awq_input_scales(Span<double> mean_abs, double alpha) {
   return s;
 }
 
-AwqResult awq_quantize(Span<double> w, std::size_t rows, std::size_t cols, const float* x, std::size_t samples,
-                       const AwqOptions& options, Span<double> hessian, const kernels::KernelSet& ks) {
+Awq::Awq(Span<double> w, std::size_t rows, std::size_t cols, const float* x, std::size_t samples,
+         const AwqOptions& options, Span<double> hessian, const kernels::KernelSet& ks)
+    : rows_(rows), cols_(cols), options_(options), ks_(&ks), w_(w.begin(), w.end()) {
   check_finite_values(w, "weights");
   check_matrix_shape(w.size(), rows, cols, "weights");
   low_bits_from_number(options.bits);
+  if (options.granularity.kind == Granularity::Kind::kGroup && options.granularity.group == 0) {
+    throw Error("group size must be at least 1");
+  }
   if (samples == 0) throw Error("AWQ needs at least one calibration input");
   check_finite_values(Span<float>(x, samples * cols), "inputs");
-  AwqResult out;
-  out.alphas = options.alphas;
-  if (out.alphas.empty()) {
-    for (int i = 0; i <= 20; ++i) out.alphas.push_back(i / 20.0);
+  result_.alphas = options.alphas;
+  if (result_.alphas.empty()) {
+    for (int i = 0; i <= 20; ++i) result_.alphas.push_back(i / 20.0);
   }
-  for (double a : out.alphas) {
+  for (double a : result_.alphas) {
     if (!(std::isfinite(a) && a >= 0.0 && a <= 1.0)) throw Error("every alpha must be a number from 0 to 1, got " + format_number(a));
   }
-  std::vector<double> h;
   if (hessian.empty()) {
-    h = layer_hessian(x, samples, cols, ks);
-    hessian = h;
+    hessian_ = layer_hessian(x, samples, cols, ks);
+  } else {
+    check_finite_values(hessian, "hessian");
+    check_count(hessian.size(), cols * cols, "hessian",
+                "a layer with " + std::to_string(cols) + " inputs needs " + std::to_string(cols) + " x " + std::to_string(cols) + " =");
+    hessian_.assign(hessian.begin(), hessian.end());
   }
-  std::vector<double> mean_abs(cols, 0.0);
+  mean_abs_.assign(cols, 0.0);
   for (std::size_t n = 0; n < samples; ++n)
-    for (std::size_t c = 0; c < cols; ++c) mean_abs[c] += std::fabs(static_cast<double>(x[n * cols + c]));
-  for (double& m : mean_abs) m /= static_cast<double>(samples);
+    for (std::size_t c = 0; c < cols; ++c) mean_abs_[c] += std::fabs(static_cast<double>(x[n * cols + c]));
+  for (double& m : mean_abs_) m /= static_cast<double>(samples);
+}
 
-  std::vector<double> scaled(w.size());
-  double best = 0.0;
-  for (std::size_t k = 0; k < out.alphas.size(); ++k) {
-    const std::vector<double> s = awq_input_scales(mean_abs, out.alphas[k]);
-    for (std::size_t r = 0; r < rows; ++r)
-      for (std::size_t c = 0; c < cols; ++c) scaled[r * cols + c] = w[r * cols + c] * s[c];
-    GroupQuantized q = group_quantize(scaled, rows, cols, options.bits, options.granularity);
-    std::vector<double> w_hat = group_dequantize(q);
-    for (std::size_t r = 0; r < rows; ++r)
-      for (std::size_t c = 0; c < cols; ++c) w_hat[r * cols + c] /= s[c];
-    const double e = reconstruction_error_hessian(w, w_hat, rows, cols, hessian, ks);
-    out.errors.push_back(e);
-    if (k == 0 || e < best || (e == best && out.alphas[k] < out.alpha)) {
-      best = e;
-      out.alpha = out.alphas[k];
-      out.input_scales = s;
-      out.quantized = std::move(q);
-      out.dequantized = std::move(w_hat);
-    }
+bool Awq::step() {
+  if (done()) return false;
+  const std::size_t k = result_.errors.size();
+  const double alpha = result_.alphas[k];
+  const std::vector<double> s = awq_input_scales(mean_abs_, alpha);
+  std::vector<double> scaled(w_.size());
+  for (std::size_t r = 0; r < rows_; ++r)
+    for (std::size_t c = 0; c < cols_; ++c) scaled[r * cols_ + c] = w_[r * cols_ + c] * s[c];
+  GroupQuantized q = group_quantize(scaled, rows_, cols_, options_.bits, options_.granularity);
+  std::vector<double> w_hat = group_dequantize(q);
+  for (std::size_t r = 0; r < rows_; ++r)
+    for (std::size_t c = 0; c < cols_; ++c) w_hat[r * cols_ + c] /= s[c];
+  const double e = reconstruction_error_hessian(w_, w_hat, rows_, cols_, hessian_, *ks_);
+  const double best = k == 0 ? 0.0 : result_.errors[best_];
+  result_.errors.push_back(e);
+  if (k == 0 || e < best || (e == best && alpha < result_.alpha)) {
+    best_ = k;
+    result_.alpha = alpha;
+    result_.input_scales = s;
+    result_.quantized = std::move(q);
+    result_.dequantized = std::move(w_hat);
   }
-  return out;
+  return !done();
+}
+
+const AwqResult& Awq::result() const {
+  if (!done()) throw Error("AWQ has not finished: call step() until it returns false");
+  return result_;
+}
+
+AwqResult awq_quantize(Span<double> w, std::size_t rows, std::size_t cols, const float* x, std::size_t samples,
+                       const AwqOptions& options, Span<double> hessian, const kernels::KernelSet& ks) {
+  Awq a(w, rows, cols, x, samples, options, hessian, ks);
+  while (a.step()) {
+  }
+  return a.result();
 }
 
 }  // namespace quantlab

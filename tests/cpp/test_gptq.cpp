@@ -206,6 +206,21 @@ TEST_CASE("AWQ equals NumPy; alpha = 0 is round-to-nearest; the searched alpha i
   }
 }
 
+TEST_CASE("AWQ runs step by step: one alpha per step", "[awq]") {
+  const auto w = lowbit_data::weights(41, 6, 30);
+  const auto x = lowbit_data::inputs(42, 64, 30);
+  quantlab::AwqOptions o;
+  o.alphas = {0.5, 0.0, 1.0};
+  quantlab::Awq a(w, 6, 30, x.data(), 64, o);
+  CHECK(a.steps_total() == 3);
+  CHECK_THROWS_WITH(a.result(), "AWQ has not finished: call step() until it returns false");
+  CHECK(a.step());
+  CHECK(a.step());
+  CHECK_FALSE(a.step());
+  CHECK(a.result().errors.size() == 3);
+  CHECK(a.result().alphas == o.alphas);
+}
+
 TEST_CASE("GPTQ and AWQ name bad input", "[gptq][awq]") {
   using Catch::Matchers::Equals;
   using Catch::Matchers::StartsWith;

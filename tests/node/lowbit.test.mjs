@@ -109,7 +109,11 @@ for (const simd of [true, false]) {
 
     it('AWQ: 21 alphas by default, alpha 0 is round-to-nearest, the best is no worse', () => {
       const { w, x, rows, cols } = layer(lab, 5, 30, 64, 21);
-      const r = lab.awq(w, rows, cols, x, { bits: 3 });
+      const events = [];
+      const r = lab.awq(w, rows, cols, x, { bits: 3, onProgress: (p) => events.push(p) });
+      assert.deepEqual(events.map((e) => e.stage), ['hessian', ...Array(21).fill('alpha')]);
+      assert.deepEqual(events.map((e) => e.done), Array.from({ length: 22 }, (_, i) => i + 1));
+      assert.ok(events.every((e) => e.total === 22));
       assert.equal(r.alphas.length, 21);
       assert.equal(r.errors.length, 21);
       const rtn = lab.groupQuantize(w, rows, cols, { bits: 3 });

@@ -226,7 +226,8 @@ export interface ByteCost {
 }
 
 export interface GptqProgress {
-  stage: 'hessian' | 'factor' | 'columns';
+  /** gptq: 'hessian', 'factor', 'columns'; awq: 'hessian', 'alpha'. */
+  stage: 'hessian' | 'factor' | 'columns' | 'alpha';
   done: number;
   total: number;
 }
@@ -275,7 +276,8 @@ export interface QuantLab {
     onProgress?: (p: GptqProgress) => void;
   }): GptqResult;
   awq(w: NumberArray, rows: number, cols: number, inputs: NumberArray,
-    options?: { bits?: number; groupSize?: GroupSize; alphas?: NumberArray; hessian?: NumberArray }): AwqResult;
+    options?: { bits?: number; groupSize?: GroupSize; alphas?: NumberArray; hessian?: NumberArray;
+      onProgress?: (p: GptqProgress) => void }): AwqResult;
   /** ||W X^T - W^ X^T||^2; give exactly one of inputs and hessian. */
   reconstructionError(w: NumberArray, wHat: NumberArray, rows: number, cols: number,
     options: { inputs?: NumberArray; hessian?: NumberArray }): number;

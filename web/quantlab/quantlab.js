@@ -583,13 +583,30 @@ const lowBitMethods = {
    * AWQ for one layer: input scales s = mean|x|^alpha, W^ = Q(W diag(s)) diag(1/s), alpha searched on `alphas`
    * (default 0, 0.05, ..., 1) by the calibration error. Returns groupQuantize's fields (of W diag(s)) plus
    * {alpha, inputScales, dequantized, alphas, errors}. `hessian` (2 X^T X), when given, is not recomputed.
+   * onProgress({stage, done, total}) after every step: 'hessian' (256 examples, unless given), 'alpha' (one each).
    */
   awq(w, rows, cols, inputs, opts) {
-    const { bits = 4, groupSize = 'channel', alphas = [], hessian } = options(opts, 'options');
+    const { bits = 4, groupSize = 'channel', alphas = [], hessian, onProgress } = options(opts, 'options');
+    const progress = callback(onProgress, 'onProgress');
     const [kind, size] = groupSpec(groupSize);
-    return withGroupSize(unwrap(LOW_BIT_MODULES.get(this).awq(numbers(w, 'w'), number(rows, 'rows'), number(cols, 'cols'),
-      float32s(inputs, 'inputs'), number(bits, 'bits'), kind, size, numbers(alphas, 'alphas'),
-      hessian === undefined ? null : numbers(hessian, 'hessian'))));
+    const m = LOW_BIT_MODULES.get(this);
+    const c = number(cols, 'cols');
+    const x = float32s(inputs, 'inputs');
+    const grid = numbers(alphas, 'alphas');
+    let done = hessian === undefined ? Math.ceil(x.length / c / HESSIAN_CHUNK) : 0;
+    let total = done + (grid.length || 21);
+    const h = hessian === undefined ? accumulateHessian(m, x, c, progress, 0, total) : numbers(hessian, 'hessian');
+    const handle = unwrap(m.createAwq(numbers(w, 'w'), number(rows, 'rows'), c, x, number(bits, 'bits'), kind, size, grid, h));
+    try {
+      total = done + handle.stepsTotal();
+      for (let more = true; more;) {
+        more = unwrap(handle.step());
+        progress?.({ stage: 'alpha', done: ++done, total });
+      }
+      return withGroupSize(unwrap(handle.result()));
+    } finally {
+      handle.delete();
+    }
   },
 
   /** ||W X^T - W^ X^T||^2 over the calibration inputs, from `inputs` or from `hessian` (2 X^T X). */

@@ -29,7 +29,30 @@ struct AwqResult {
   std::vector<double> errors;        // ||W X^T - W^ X^T||^2 for each alpha of the grid
 };
 
-// s_c = max(mean_n |x[n][c]|, 0)^alpha, at least 1e-4 (an input that is always 0 would otherwise get s = 0); so
+// The search a step at a time (one alpha per step), so that a caller can report progress. The constructor
+// computes H = 2 X^T X unless it is given, and the mean |x| per input.
+class Awq {
+ public:
+  Awq(Span<double> w, std::size_t rows, std::size_t cols, const float* x, std::size_t samples,
+      const AwqOptions& options, Span<double> hessian = {}, const kernels::KernelSet& ks = kernels::best_kernels());
+  // Tries the next alpha of the grid; returns true while alphas remain.
+  bool step();
+  std::size_t steps_done() const { return result_.errors.size(); }
+  std::size_t steps_total() const { return result_.alphas.size(); }
+  bool done() const { return steps_done() == steps_total(); }
+  // Throws unless done().
+  const AwqResult& result() const;
+
+ private:
+  std::size_t rows_, cols_;
+  AwqOptions options_;
+  const kernels::KernelSet* ks_;
+  std::vector<double> w_, hessian_, mean_abs_;
+  AwqResult result_;
+  std::size_t best_ = 0;
+};
+
+// s_c = (mean_n |x[n][c]|)^alpha, at least 1e-4 (an input that is always 0 would otherwise get s = 0); so
 // alpha = 0 gives s = 1 and exactly round-to-nearest. `hessian` (2 X^T X, cols x cols), when given, saves
 // computing it from x.
 AwqResult awq_quantize(Span<double> w, std::size_t rows, std::size_t cols, const float* x, std::size_t samples,
