@@ -24,6 +24,10 @@ using quantlab::Granularity;
 
 std::size_t dimension(double value, const char* what) { return quantlab::count_from_number(value, what, 1, kMaxElements); }
 
+// Inputs of a layer for the Hessian, GPTQ and AWQ: H and the matrices derived from it take cols x cols doubles
+// each (32 MiB at 2048), and WebAssembly memory ends at 2 GiB: a wider layer gets a message, not an abort.
+constexpr double kMaxLayerInputs = 2048;
+
 // kind: "tensor", "channel" or "group" (then size: a whole number >= 1).
 Granularity granularity(const std::string& kind, double size) {
   if (kind == "tensor") return Granularity::per_tensor();
@@ -169,22 +173,20 @@ class HessianHandle {
 
 val create_hessian(double cols) {
   return guarded([&] {
-    const std::size_t c = quantlab::count_from_number(cols, "cols", 1, 8192);
+    const std::size_t c = quantlab::count_from_number(cols, "cols", 1, kMaxLayerInputs);
     return val(HessianHandle(c));
   });
 }
 
 std::vector<double> hessian_of(const val& h, std::size_t cols) {
   std::vector<double> m = from_js<double>(h);
-  quantlab::check_count(m.size(), cols * cols, "hessian",
-                        "a layer with " + std::to_string(cols) + " inputs needs " + std::to_string(cols) + " x " +
-                            std::to_string(cols) + " =");
+  quantlab::check_hessian_size(m.size(), cols);
   return m;
 }
 
 val inverse_cholesky(val h, double cols, double damp) {
   return guarded([&] {
-    const std::size_t c = quantlab::count_from_number(cols, "cols", 1, 8192);
+    const std::size_t c = quantlab::count_from_number(cols, "cols", 1, kMaxLayerInputs);
     const auto r = quantlab::inverse_cholesky(hessian_of(h, c), c, damp);
     val o = val::object();
     o.set("factor", to_js(r.factor, "Float64Array"));
@@ -223,7 +225,7 @@ val create_gptq(val w, double rows, double cols, val h, double bits, std::string
                 double block) {
   return guarded([&] {
     const auto m = matrix(w, rows, cols, "weights");
-    const std::size_t c = quantlab::count_from_number(cols, "cols", 1, 8192);
+    const std::size_t c = quantlab::count_from_number(cols, "cols", 1, kMaxLayerInputs);
     quantlab::GptqOptions o;
     o.bits = quantlab::low_bits_from_number(bits);
     o.granularity = granularity(kind, size);
@@ -261,7 +263,7 @@ class AwqHandle {
 val create_awq(val w, double rows, double cols, val x, double bits, std::string kind, double size, val alphas, val h) {
   return guarded([&] {
     const auto m = matrix(w, rows, cols, "weights");
-    const std::size_t c = quantlab::count_from_number(cols, "cols", 1, 8192);
+    const std::size_t c = quantlab::count_from_number(cols, "cols", 1, kMaxLayerInputs);
     const auto in = inputs(x, c);
     quantlab::AwqOptions o;
     o.bits = quantlab::low_bits_from_number(bits);
@@ -286,6 +288,7 @@ val reconstruction_error_hessian(val w, val w_hat, double rows, double cols, val
   return guarded([&] {
     const auto m = matrix(w, rows, cols, "weights");
     const std::size_t c = static_cast<std::size_t>(cols);
+    quantlab::count_from_number(cols, "cols", 1, kMaxLayerInputs);
     return val(quantlab::reconstruction_error_hessian(m, from_js<double>(w_hat), static_cast<std::size_t>(rows), c,
                                                       hessian_of(h, c)));
   });

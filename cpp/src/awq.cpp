@@ -38,8 +38,7 @@ Awq::Awq(Span<double> w, std::size_t rows, std::size_t cols, const float* x, std
     hessian_ = layer_hessian(x, samples, cols, ks);
   } else {
     check_finite_values(hessian, "hessian");
-    check_count(hessian.size(), cols * cols, "hessian",
-                "a layer with " + std::to_string(cols) + " inputs needs " + std::to_string(cols) + " x " + std::to_string(cols) + " =");
+    check_hessian_size(hessian.size(), cols);
     hessian_.assign(hessian.begin(), hessian.end());
   }
   mean_abs_.assign(cols, 0.0);

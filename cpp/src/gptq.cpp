@@ -17,7 +17,7 @@ Gptq::Gptq(Span<double> w, std::size_t rows, std::size_t cols, Span<double> hess
   check_matrix_shape(w.size(), rows, cols, "weights");
   low_bits_from_number(options.bits);
   check_finite_values(hessian, "hessian");
-  check_count(hessian.size(), cols * cols, "hessian", "a layer with " + std::to_string(cols) + " inputs needs " + std::to_string(cols) + " x " + std::to_string(cols) + " =");
+  check_hessian_size(hessian.size(), cols);
   if (!(std::isfinite(options.damp) && options.damp >= 0.0)) {
     throw Error("damping must be a finite number >= 0 (a fraction of the mean diagonal, e.g. 0.01), got " +
                 format_number(options.damp));

@@ -23,10 +23,18 @@ void upper_update(std::size_t n, std::size_t k, const double* at, std::size_t ld
 
 void check_hessian(Span<double> h, std::size_t cols) {
   check_finite_values(h, "hessian");
-  check_count(h.size(), cols * cols, "hessian", "a layer with " + std::to_string(cols) + " inputs needs " + std::to_string(cols) + " x " + std::to_string(cols) + " =");
+  check_hessian_size(h.size(), cols);
 }
 
 }  // namespace
+
+void check_hessian_size(std::size_t size, std::size_t cols) {
+  if (cols == 0 || size % cols != 0 || size / cols != cols) {
+    throw Error("hessian has " + std::to_string(size) + " values: a layer with " + std::to_string(cols) +
+                " inputs needs " + std::to_string(cols) + " x " + std::to_string(cols) + " = " +
+                format_number(static_cast<double>(cols) * static_cast<double>(cols)));
+  }
+}
 
 HessianAccumulator::HessianAccumulator(std::size_t cols, const kernels::KernelSet& ks)
     : cols_(cols), upper_(cols * cols, 0.0), ks_(&ks) {

@@ -140,6 +140,7 @@ for (const simd of [true, false]) {
       throwsWith(() => lab.gptq(w, 2, 2, { hessian: [1, 0, 0] }), 'hessian has 3 values: a layer with 2 inputs needs 2 x 2 = 4');
       throwsWith(() => lab.gptq(w, 2, 2, { hessian: [1, 0, 0, 1], onProgress: 'yes' }), 'onProgress must be a function, got "yes"');
       throwsWith(() => lab.awq(w, 2, 2, [1, 2], { alphas: [2] }), 'every alpha must be a number from 0 to 1, got 2');
+      throwsWith(() => lab.layerHessian(new Float32Array(4096), 4096), 'cols must be a whole number from 1 to 2048, got 4096');
       throwsWith(() => lab.quantizedSize(2, 2, { format: 'fp8' }), 'format must be \'int\' or \'nf4\', got "fp8"');
       // No leaked handles: a failed GPTQ step leaves the heap where it was.
       assert.throws(() => lab.gptq(w, 2, 2, { hessian: [1, 1, 1, 1], damp: 0 }), /not positive definite/);

@@ -35,6 +35,9 @@ class HessianAccumulator {
   const kernels::KernelSet* ks_;
 };
 
+// A Hessian given from outside must hold cols x cols values (checked without overflowing size_t).
+void check_hessian_size(std::size_t size, std::size_t cols);
+
 // 2 X^T X in one call.
 std::vector<double> layer_hessian(const float* x, std::size_t samples, std::size_t cols,
                                   const kernels::KernelSet& ks = kernels::best_kernels());
