@@ -4,6 +4,7 @@
 // within the summation error bound |error| <= k * FLT_EPSILON * sum|a * b|.
 #include <catch.hpp>
 
+#include <algorithm>
 #include <cfloat>
 #include <cmath>
 #include <cstdint>
@@ -246,4 +247,119 @@ TEST_CASE("kernels_named: the kernel set a caller names, or an error that says w
   }
   CHECK_THROWS_WITH(k::kernels_named("gpu"), "kernels must be 'auto', 'simd' or 'scalar', got 'gpu'");
   CHECK_THROWS_WITH(k::kernels_named(""), "kernels must be 'auto', 'simd' or 'scalar', got ''");
+}
+
+// ---- Packed int4 (qs4) and float64 GEMM: the same table, every variant ----
+
+namespace {
+
+std::int8_t int4_value(Fill fill, std::size_t i, quantlab::NumpyRandom& rng) {
+  switch (fill) {
+    case Fill::kAllMin: return -8;
+    case Fill::kAllMax: return 7;
+    case Fill::kMinTimesMax: return -8;  // against activations of 127
+    case Fill::kAlternating: return (i % 2) ? 7 : -8;
+    case Fill::kRandom: break;
+  }
+  return static_cast<std::int8_t>(static_cast<int>(rng.rand() * 16) - 8);
+}
+
+// The plain reference: row-major int4 values and group scales; per group an exact int64 sum, then the float32
+// steps the kernels document: sum += float(group sum) * scale, y = sum * activation scale.
+std::vector<float> reference_qs4(const Shape& s, std::size_t group, const std::vector<std::int8_t>& a,
+                                 const std::vector<float>& a_scales, const std::vector<std::int8_t>& b,
+                                 const std::vector<float>& scales) {
+  const std::size_t groups = k::qs4_groups(group, s.kk), len = std::min(group, s.kk);
+  std::vector<float> c(s.m * s.n);
+  for (std::size_t i = 0; i < s.m; ++i)
+    for (std::size_t j = 0; j < s.n; ++j) {
+      float sum = 0.0f;
+      for (std::size_t g = 0; g < groups; ++g) {
+        std::int64_t acc = 0;
+        for (std::size_t p = g * len; p < std::min((g + 1) * len, s.kk); ++p) acc += std::int64_t{a[i * s.kk + p]} * b[j * s.kk + p];
+        sum += static_cast<float>(acc) * scales[j * groups + g];
+      }
+      c[i * s.n + j] = sum * a_scales[i];
+    }
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("int4 GEMM and GEMV: every variant equals the reference on the edge-case table", "[kernels][int4]") {
+  quantlab::NumpyRandom rng(4);
+  for (const KernelSet* ks : k::all_kernel_sets()) {
+    for (Fill fill : {Fill::kRandom, Fill::kAllMin, Fill::kAllMax, Fill::kMinTimesMax, Fill::kAlternating}) {
+      for (const Shape& s : kShapes) {
+        // Groups of 8 (the smallest), 24 (an odd number of steps), 64, 128, and per channel (one group of K);
+        // the saturation fills with the smallest group and per channel only.
+        for (std::size_t group : {8u, 24u, 64u, 128u, 1u << 20}) {
+          if (!k::qs4_group_ok(group, s.kk)) continue;
+          if (fill != Fill::kRandom && group != 8 && group != (1u << 20)) continue;
+          INFO(ks->name << ", " << fill_name(fill) << ", m=" << s.m << " n=" << s.n << " k=" << s.kk << " group=" << group);
+          const std::size_t groups = k::qs4_groups(group, s.kk), kp = k::qs4_padded_k(s.kk);
+          std::vector<std::int8_t> a(s.m * s.kk), b(s.n * s.kk);
+          for (std::size_t i = 0; i < a.size(); ++i) a[i] = fill == Fill::kMinTimesMax ? 127 : value(fill, i, false, rng);
+          for (std::size_t i = 0; i < b.size(); ++i) b[i] = int4_value(fill, i, rng);
+          std::vector<float> a_scales(s.m), scales(s.n * groups);
+          for (float& v : a_scales) v = static_cast<float>(rng.uniform(0.001, 0.05));
+          for (std::size_t i = 0; i < scales.size(); ++i) scales[i] = i % 7 == 3 ? 0.0f : static_cast<float>(rng.uniform(0.001, 0.1));
+          const auto expected = reference_qs4(s, group, a, a_scales, b, scales);
+          std::vector<std::int16_t> pa(s.m * kp, 0);
+          for (std::size_t i = 0; i < s.m; ++i)
+            for (std::size_t p = 0; p < s.kk; ++p) pa[i * kp + p] = a[i * s.kk + p];
+          const auto pb = k::qs4_pack_weights(b.data(), s.n, s.kk);
+          const auto ps = k::qs4_pack_scales(scales.data(), s.n, s.kk, group);
+          std::vector<std::int8_t> unpacked(b.size());
+          for (std::size_t j = 0; j < s.n; ++j)
+            for (std::size_t p = 0; p < s.kk; ++p) unpacked[j * s.kk + p] = static_cast<std::int8_t>(k::qs4_weight(pb.data(), j, p, kp));
+          REQUIRE(unpacked == b);
+          std::vector<float> c(s.m * s.n, -1.0f);
+          ks->qs4_gemm(s.m, s.n, s.kk, group, pa.data(), a_scales.data(), pb.data(), ps.data(), c.data());
+          REQUIRE(c == expected);
+          for (std::size_t i = 0; i < s.m; ++i) {
+            std::vector<float> y(s.n, -1.0f);
+            ks->qs4_gemv(s.n, s.kk, group, pa.data() + i * kp, a_scales[i], pb.data(), ps.data(), y.data());
+            REQUIRE(y == std::vector<float>(expected.begin() + static_cast<std::ptrdiff_t>(i * s.n),
+                                            expected.begin() + static_cast<std::ptrdiff_t>((i + 1) * s.n)));
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("int4 packing rejects values outside [-8, 7] and group sizes the kernels cannot take", "[kernels][int4]") {
+  const std::int8_t bad[2] = {7, 8};
+  CHECK_THROWS_WITH(k::qs4_pack_weights(bad, 1, 2), "int4 weight [0][1] is 8: a 4-bit value must lie in [-8, 7]");
+  const float scales[4] = {1, 1, 1, 1};
+  CHECK_THROWS_WITH(k::qs4_pack_scales(scales, 1, 100, 20),
+                    "group size 20 does not suit the int4 kernels for 100 inputs: use a multiple of 8, or at least the input count (one group per row)");
+  CHECK(k::qs4_pack_scales(scales, 1, 20, 24).size() == 8);  // 24 >= 20: one group per row, padded to a block
+}
+
+TEST_CASE("float64 GEMM C += At^T B: every variant equals the reference and leaves the rest of C alone", "[kernels][f64]") {
+  quantlab::NumpyRandom rng(64);
+  for (const KernelSet* ks : k::all_kernel_sets()) {
+    for (std::size_t m : {1u, 3u, 4u, 5u, 9u}) {
+      for (std::size_t n : {1u, 2u, 3u, 4u, 6u, 7u, 13u}) {
+        for (std::size_t kk : {0u, 1u, 5u, 33u}) {
+          INFO(ks->name << " m=" << m << " n=" << n << " k=" << kk);
+          const std::size_t lda = m + 2, ldb = n + 1, ldc = n + 3;
+          const std::vector<double> at = rng.randn(std::max<std::size_t>(kk, 1) * lda), b = rng.randn(std::max<std::size_t>(kk, 1) * ldb);
+          std::vector<double> c = rng.randn(m * ldc), expected = c;
+          k::f64_gemm_tn_scalar(m, n, kk, at.data(), lda, b.data(), ldb, expected.data(), ldc);
+          for (std::size_t i = 0; i < m; ++i) {
+            for (std::size_t j = 0; j < n; ++j) {
+              double s = c[i * ldc + j];
+              for (std::size_t p = 0; p < kk; ++p) s += at[p * lda + i] * b[p * ldb + j];
+              REQUIRE(expected[i * ldc + j] == s);
+            }
+          }
+          ks->f64_gemm_tn(m, n, kk, at.data(), lda, b.data(), ldb, c.data(), ldc);
+          REQUIRE(c == expected);  // also the padding columns of C, untouched
+        }
+      }
+    }
+  }
 }

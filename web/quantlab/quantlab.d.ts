@@ -472,3 +472,101 @@ export interface QuantLab {
   evaluateStatic(model: Model, data: Dataset, ranges: ActivationRange | ActivationRange[], options?: { kernels?: Kernels }): Evaluation;
   createTrainer(data: Dataset, options?: TrainerOptions): Trainer;
 }
+
+// ---- Weights below 8 bits (issue 13) ----
+
+/** Which weights share a scale: the whole tensor, one row (output channel), or G consecutive weights of a row. */
+export type GroupSize = 'tensor' | 'channel' | number;
+
+export interface GroupQuantized {
+  /** rows x cols, row-major, in [-qmax, qmax]. */
+  q: Int8Array;
+  /** tensor: 1 value; channel: one per row; groups: rows x ceil(cols / G), row-major. 0 for an all-zero group. */
+  scales: Float64Array;
+  rows: number;
+  cols: number;
+  bits: number;
+  /** 2^(bits-1) - 1 */
+  qmax: number;
+  /** As given: 'tensor', 'channel' or G (a G of at least cols acts per channel: see groupLength). */
+  groupSize: GroupSize;
+  /** Weights per scale along a row (rows x cols for per tensor). */
+  groupLength: number;
+  zeroGroups: number;
+}
+
+export interface Nf4Quantized {
+  /** rows x cols codes in [0, 15]: indices into nf4Codebook(). */
+  codes: Uint8Array;
+  /** rows x blocksPerRow: max |w| of each block. */
+  absmax: Float64Array;
+  rows: number;
+  cols: number;
+  blockSize: number;
+  blocksPerRow: number;
+}
+
+export interface ByteCost {
+  weightBytes: number;
+  scaleBytes: number;
+  totalBytes: number;
+  bitsPerWeight: number;
+}
+
+export interface GptqProgress {
+  /** gptq: 'hessian', 'factor', 'columns'; awq: 'hessian', 'alpha'. */
+  stage: 'hessian' | 'factor' | 'columns' | 'alpha';
+  done: number;
+  total: number;
+}
+
+export interface GptqResult extends GroupQuantized {
+  /** W^ = q x scale, rows x cols. */
+  dequantized: Float64Array;
+  /** Inputs that were 0 in every calibration example (their weights are set to 0). */
+  deadInputs: number;
+  /** The value added to H's diagonal: damp x mean(diag H). */
+  damping: number;
+  /** Columns per lazy batch, after rounding up to whole groups. */
+  blockSize: number;
+}
+
+export interface AwqResult extends GroupQuantized {
+  alpha: number;
+  /** s = mean|x|^alpha per input (at least 1e-4). */
+  inputScales: Float64Array;
+  /** W^ = Q(W diag(s)) diag(1/s), rows x cols: the weights to evaluate with. */
+  dequantized: Float64Array;
+  alphas: Float64Array;
+  /** ||W X^T - W^ X^T||^2 for each alpha. */
+  errors: Float64Array;
+}
+
+export interface QuantLab {
+  groupQuantize(w: NumberArray, rows: number, cols: number, options?: { bits?: number; groupSize?: GroupSize }): GroupQuantized;
+  groupDequantize(q: IntegerArray, scales: NumberArray, rows: number, cols: number, options?: { groupSize?: GroupSize }): Float64Array;
+  /** Element 2i in the low nibble, 2i+1 in the high nibble, two's complement in [-8, 7]. */
+  packInt4(q: IntegerArray): Uint8Array;
+  unpackInt4(packed: Uint8Array | ArrayBuffer, count?: number): Int8Array;
+  /** QLoRA's 16 NF4 levels, derived from normal quantiles. */
+  nf4Codebook(): Float32Array;
+  nf4Quantize(w: NumberArray, rows: number, cols: number, options?: { blockSize?: number }): Nf4Quantized;
+  nf4Dequantize(codes: IntegerArray, absmax: NumberArray, rows: number, cols: number, options?: { blockSize?: number }): Float64Array;
+  quantizedSize(rows: number, cols: number,
+    options?: { format?: 'int' | 'nf4'; bits?: number; groupSize?: GroupSize; blockSize?: number }): ByteCost;
+  /** 2 X^T X, cols x cols, of calibration inputs given as rows of `cols` values. */
+  layerHessian(inputs: NumberArray, cols: number, options?: { onProgress?: (p: GptqProgress) => void }): Float64Array;
+  gptqInverseCholesky(hessian: NumberArray, cols: number, options?: { damp?: number }):
+    { factor: Float64Array; dead: Uint8Array; deadInputs: number; damping: number };
+  /** Give exactly one of inputs and hessian. */
+  gptq(w: NumberArray, rows: number, cols: number, options: {
+    inputs?: NumberArray; hessian?: NumberArray; bits?: number; groupSize?: GroupSize; damp?: number; blockSize?: number;
+    onProgress?: (p: GptqProgress) => void;
+  }): GptqResult;
+  awq(w: NumberArray, rows: number, cols: number, inputs: NumberArray,
+    options?: { bits?: number; groupSize?: GroupSize; alphas?: NumberArray; hessian?: NumberArray;
+      onProgress?: (p: GptqProgress) => void }): AwqResult;
+  /** ||W X^T - W^ X^T||^2; give exactly one of inputs and hessian. */
+  reconstructionError(w: NumberArray, wHat: NumberArray, rows: number, cols: number,
+    options: { inputs?: NumberArray; hessian?: NumberArray }): number;
+}

@@ -261,6 +261,7 @@ class QuantLab {
     this.wasmModule = wasmModule;
     /** The kernel set forward() uses by default: 'wasmsimd' or 'scalar'. */
     this.kernels = module.buildInfo().kernels;
+    LOW_BIT_MODULES.set(this, module);
   }
 
   /** The notebook's SimpleNet, 784 -> 256 -> ReLU -> 10 in fp32, initialised like nn.Linear from `seed`. */
@@ -849,5 +850,217 @@ const dataMethods = {
 };
 
 for (const [name, method] of Object.entries(dataMethods)) {
+  Object.defineProperty(QuantLab.prototype, name, { value: method, writable: true, configurable: true });
+}
+
+// ---- Weights below 8 bits (issue 13): group-wise quantization, int4 bytes, NF4, sizes, GPTQ, AWQ ----
+// Installed on QuantLab.prototype; the Embind module comes from LOW_BIT_MODULES (filled by the constructor).
+
+const LOW_BIT_MODULES = new WeakMap();
+
+// groupSize: 'tensor', 'channel' or a whole number of weights per scale along a row.
+function groupSpec(groupSize) {
+  if (groupSize === 'tensor' || groupSize === 'channel') return [groupSize, 0];
+  if (typeof groupSize === 'number' && Number.isInteger(groupSize) && groupSize >= 1) return ['group', groupSize];
+  throw new TypeError(`groupSize must be 'tensor', 'channel' or a whole number >= 1, got ${describe(groupSize)}`);
+}
+
+function options(value, name) {
+  if (value === undefined) return {};
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new TypeError(`${name} must be an object of options, got ${describe(value)}`);
+  }
+  return value;
+}
+
+function callback(value, name) {
+  if (value !== undefined && typeof value !== 'function') throw new TypeError(`${name} must be a function, got ${describe(value)}`);
+  return value;
+}
+
+function withGroupSize(result) {
+  const { groupKind, group, ...rest } = result;
+  return { ...rest, groupSize: groupKind === 'group' ? group : groupKind };
+}
+
+const HESSIAN_CHUNK = 256; // calibration examples per progress report while H accumulates
+
+const lowBitMethods = {
+  /**
+   * Symmetric quantization with a scale per group of `groupSize` consecutive weights of a row ('channel': one per
+   * row, 'tensor': one in all): {q, scales, rows, cols, bits, qmax, groupSize, groupLength, zeroGroups}.
+   */
+  groupQuantize(w, rows, cols, opts) {
+    const { bits = 4, groupSize = 'channel' } = options(opts, 'options');
+    const [kind, size] = groupSpec(groupSize);
+    const m = LOW_BIT_MODULES.get(this);
+    return withGroupSize(unwrap(m.groupQuantize(numbers(w, 'w'), number(rows, 'rows'), number(cols, 'cols'), number(bits, 'bits'), kind, size)));
+  },
+
+  /** q x scale (float64), each weight with its group's scale. */
+  groupDequantize(q, scales, rows, cols, opts) {
+    const { groupSize = 'channel' } = options(opts, 'options');
+    const [kind, size] = groupSpec(groupSize);
+    return unwrap(LOW_BIT_MODULES.get(this).groupDequantize(integers(q, 'q'), numbers(scales, 'scales'),
+      number(rows, 'rows'), number(cols, 'cols'), kind, size));
+  },
+
+  /** Two 4-bit values per byte: element 2i in the low nibble, 2i+1 in the high nibble, two's complement in [-8, 7]. */
+  packInt4(q) {
+    return unwrap(LOW_BIT_MODULES.get(this).packInt4(integers(q, 'q')));
+  },
+
+  /** The first `count` values (default: two per byte) of packInt4's bytes, as an Int8Array. */
+  unpackInt4(packed, count) {
+    const data = bytes(packed, 'packed');
+    return unwrap(LOW_BIT_MODULES.get(this).unpackInt4(data, count === undefined ? 2 * data.length : number(count, 'count')));
+  },
+
+  /** QLoRA's 16 NF4 levels (Float32Array, -1 ... 0 ... 1), derived from normal quantiles. */
+  nf4Codebook() {
+    return LOW_BIT_MODULES.get(this).nf4Codebook();
+  },
+
+  /** NF4: per block of `blockSize` weights of a row, absmax and the nearest level's code: {codes, absmax, rows, cols, blockSize, blocksPerRow}. */
+  nf4Quantize(w, rows, cols, opts) {
+    const { blockSize = 64 } = options(opts, 'options');
+    return unwrap(LOW_BIT_MODULES.get(this).nf4Quantize(numbers(w, 'w'), number(rows, 'rows'), number(cols, 'cols'), number(blockSize, 'blockSize')));
+  },
+
+  /** codebook[code] x absmax (float64). */
+  nf4Dequantize(codes, absmax, rows, cols, opts) {
+    const { blockSize = 64 } = options(opts, 'options');
+    return unwrap(LOW_BIT_MODULES.get(this).nf4Dequantize(integers(codes, 'codes'), numbers(absmax, 'absmax'),
+      number(rows, 'rows'), number(cols, 'cols'), number(blockSize, 'blockSize')));
+  },
+
+  /**
+   * Bytes a rows x cols weight matrix takes: values bit-packed (rows rounded up to whole bytes) plus float32
+   * scales (format 'int') or absmax values (format 'nf4'): {weightBytes, scaleBytes, totalBytes, bitsPerWeight}.
+   */
+  quantizedSize(rows, cols, opts) {
+    const { format = 'int', bits = 4, groupSize = 'channel', blockSize = 64 } = options(opts, 'options');
+    const m = LOW_BIT_MODULES.get(this);
+    if (format === 'nf4') return unwrap(m.nf4ByteCost(number(rows, 'rows'), number(cols, 'cols'), number(blockSize, 'blockSize')));
+    if (format !== 'int') throw new TypeError(`format must be 'int' or 'nf4', got ${describe(format)}`);
+    const [kind, size] = groupSpec(groupSize);
+    return unwrap(m.groupByteCost(number(rows, 'rows'), number(cols, 'cols'), number(bits, 'bits'), kind, size));
+  },
+
+  /** H = 2 X^T X (Float64Array, cols x cols) of calibration inputs given as rows of `cols` values. */
+  layerHessian(inputs, cols, opts) {
+    const { onProgress } = options(opts, 'options');
+    return accumulateHessian(LOW_BIT_MODULES.get(this), float32s(inputs, 'inputs'), number(cols, 'cols'),
+      callback(onProgress, 'onProgress'), 0, 0);
+  },
+
+  /**
+   * What GPTQ does to H before quantizing: dead inputs (diagonal 0) get 1, damp x mean(diag H) is added to the
+   * diagonal, then U with H^-1 = U^T U. {factor (cols x cols, upper), dead (Uint8Array), deadInputs, damping}.
+   */
+  gptqInverseCholesky(hessian, cols, opts) {
+    const { damp = 0.01 } = options(opts, 'options');
+    return unwrap(LOW_BIT_MODULES.get(this).inverseCholesky(numbers(hessian, 'hessian'), number(cols, 'cols'), number(damp, 'damp')));
+  },
+
+  /**
+   * GPTQ for one layer (rows x cols weights) from its calibration inputs (`inputs`, rows of `cols` values) or
+   * their Hessian (`hessian`, 2 X^T X). onProgress({stage, done, total}) after every step: 'hessian' (256
+   * examples), 'factor', 'columns' (one block). Returns groupQuantize's fields plus {dequantized, deadInputs,
+   * damping, blockSize}.
+   */
+  gptq(w, rows, cols, opts) {
+    const { inputs, hessian, bits = 4, groupSize = 'channel', damp = 0.01, blockSize = 128, onProgress } = options(opts, 'options');
+    const progress = callback(onProgress, 'onProgress');
+    if ((inputs === undefined) === (hessian === undefined)) {
+      throw new TypeError('gptq needs exactly one of options.inputs (calibration inputs) and options.hessian (2 X^T X)');
+    }
+    const m = LOW_BIT_MODULES.get(this);
+    const c = number(cols, 'cols');
+    const weights = numbers(w, 'w');
+    const [kind, size] = groupSpec(groupSize);
+    // Steps: the Hessian's chunks, the factorization, one per block of columns (rounded up to whole groups).
+    const block = kind === 'group' && size < c ? Math.ceil(blockSize / size) * size : blockSize;
+    const x = inputs === undefined ? null : float32s(inputs, 'inputs');
+    let done = x ? Math.ceil(x.length / c / HESSIAN_CHUNK) : 0;
+    let total = done + 1 + Math.ceil(c / block);
+    const h = x ? accumulateHessian(m, x, c, progress, 0, total) : numbers(hessian, 'hessian');
+    const handle = unwrap(m.createGptq(weights, number(rows, 'rows'), c, h, number(bits, 'bits'), kind, size,
+      number(damp, 'damp'), number(blockSize, 'blockSize')));
+    try {
+      total = done + handle.stepsTotal();
+      for (let more = true; more;) {
+        more = unwrap(handle.step());
+        done += 1;
+        progress?.({ stage: handle.stepsDone() === 1 ? 'factor' : 'columns', done, total });
+      }
+      return withGroupSize(unwrap(handle.result()));
+    } finally {
+      handle.delete();
+    }
+  },
+
+  /**
+   * AWQ for one layer: input scales s = mean|x|^alpha, W^ = Q(W diag(s)) diag(1/s), alpha searched on `alphas`
+   * (default 0, 0.05, ..., 1) by the calibration error. Returns groupQuantize's fields (of W diag(s)) plus
+   * {alpha, inputScales, dequantized, alphas, errors}. `hessian` (2 X^T X), when given, is not recomputed.
+   * onProgress({stage, done, total}) after every step: 'hessian' (256 examples, unless given), 'alpha' (one each).
+   */
+  awq(w, rows, cols, inputs, opts) {
+    const { bits = 4, groupSize = 'channel', alphas = [], hessian, onProgress } = options(opts, 'options');
+    const progress = callback(onProgress, 'onProgress');
+    const [kind, size] = groupSpec(groupSize);
+    const m = LOW_BIT_MODULES.get(this);
+    const c = number(cols, 'cols');
+    const x = float32s(inputs, 'inputs');
+    const grid = numbers(alphas, 'alphas');
+    let done = hessian === undefined ? Math.ceil(x.length / c / HESSIAN_CHUNK) : 0;
+    let total = done + (grid.length || 21);
+    const h = hessian === undefined ? accumulateHessian(m, x, c, progress, 0, total) : numbers(hessian, 'hessian');
+    const handle = unwrap(m.createAwq(numbers(w, 'w'), number(rows, 'rows'), c, x, number(bits, 'bits'), kind, size, grid, h));
+    try {
+      total = done + handle.stepsTotal();
+      for (let more = true; more;) {
+        more = unwrap(handle.step());
+        progress?.({ stage: 'alpha', done: ++done, total });
+      }
+      return withGroupSize(unwrap(handle.result()));
+    } finally {
+      handle.delete();
+    }
+  },
+
+  /** ||W X^T - W^ X^T||^2 over the calibration inputs, from `inputs` or from `hessian` (2 X^T X). */
+  reconstructionError(w, wHat, rows, cols, opts) {
+    const { inputs, hessian } = options(opts, 'options');
+    if ((inputs === undefined) === (hessian === undefined)) {
+      throw new TypeError('reconstructionError needs exactly one of options.inputs and options.hessian');
+    }
+    const m = LOW_BIT_MODULES.get(this);
+    const args = [numbers(w, 'w'), numbers(wHat, 'wHat'), number(rows, 'rows'), number(cols, 'cols')];
+    return unwrap(inputs === undefined
+      ? m.reconstructionErrorHessian(...args, numbers(hessian, 'hessian'))
+      : m.reconstructionError(...args, float32s(inputs, 'inputs')));
+  },
+};
+
+// H from x in chunks of HESSIAN_CHUNK examples, reporting progress as steps `offset + 1 ... offset + chunks` of `total`.
+function accumulateHessian(m, x, cols, onProgress, offset, total) {
+  const handle = unwrap(m.createHessian(cols));
+  try {
+    const step = HESSIAN_CHUNK * cols;
+    if (x.length === 0 || x.length % cols !== 0) unwrap(handle.add(x)); // the core's message
+    const chunks = Math.ceil(x.length / step);
+    for (let i = 0; i < chunks; i++) {
+      unwrap(handle.add(x.subarray(i * step, (i + 1) * step)));
+      onProgress?.({ stage: 'hessian', done: offset + i + 1, total: total || chunks });
+    }
+    return unwrap(handle.hessian());
+  } finally {
+    handle.delete();
+  }
+}
+
+for (const [name, method] of Object.entries(lowBitMethods)) {
   Object.defineProperty(QuantLab.prototype, name, { value: method, writable: true, configurable: true });
 }

@@ -73,6 +73,36 @@ using DotPeakFn = std::int32_t (*)(std::size_t iterations);
 using F32GemmNnFn = void (*)(std::size_t m, std::size_t n, std::size_t k, const float* a, const float* b, float* c);
 using F32GemmTnFn = void (*)(std::size_t m, std::size_t n, std::size_t k, const float* a, const float* b, float* c);
 
+// ---- Packed int4 weights (qs4) and the float64 GEMM of GPTQ/AWQ: see docs/kernels.md ----
+// qs4 weights are signed 4-bit values in [-8, 7] with one float32 scale per group of G weights along K (per
+// channel: one group of K). qs4_pack_weights stores them in blocks of kNr rows, K-step by K-step (8 k, K padded
+// with zeros to a multiple of 8): a step is two 16-byte vectors, the first for rows 0-3 of the block, the second
+// for rows 4-7. In a vector, int16 lane l (bytes 2l, 2l+1, little-endian) belongs to row l / 2 of its four and
+// holds that row's four weights at k = 8u + 2j + l % 2 (step u) in its nibbles j = 0..3 (bits 4j..4j+3). So
+// nibble j of every lane, sign-extended, is a dot_i16x8 operand whose lane pairs are the four rows' weights at
+// k = 8u + 2j and 8u + 2j + 1, and the activation operand is that pair of activations repeated four times: each
+// int32 lane of the product is one row's sum. Scales are packed per block: [N/8][groups][8]. Activations are
+// the int8 rows of qs8_quantize_rows (padded to qs8_padded_k(K)). Each group's products are summed exactly in
+// int32, converted to float and multiplied by the group's scale; y = (sum over groups, in order) * activation scale.
+constexpr std::size_t kQs4KTile = 8;  // k per step: 4 bytes per row
+constexpr std::size_t qs4_padded_k(std::size_t k) { return round_up(k, kQs4KTile); }
+// A group size the qs4 kernels accept for K: a multiple of 8, or >= K (one group per row, any K).
+constexpr bool qs4_group_ok(std::size_t group, std::size_t k) { return group >= k || (group > 0 && group % kQs4KTile == 0); }
+constexpr std::size_t qs4_groups(std::size_t group, std::size_t k) { return group >= k ? 1 : (k + group - 1) / group; }
+// Max K: |sum| <= K * 8 * 128 must stay below 2^31 (and below 2^24 for an exact float conversion: K <= 16384).
+constexpr std::size_t kQs4MaxK = std::size_t{1} << 14;
+
+// y[N] (float) = x_scale * sum_g float(sum_{k in g} W[j][k] x[k]) * scale[j][g]; x: qs4_padded_k(K) int16
+using Qs4GemvFn = void (*)(std::size_t n, std::size_t k, std::size_t group, const std::int16_t* x, float x_scale,
+                           const std::uint8_t* packed_w, const float* packed_scales, float* y);
+// C[M x N] (float): the GEMV for each row of A (rows padded to kp), with row scales a_scales[M]
+using Qs4GemmFn = void (*)(std::size_t m, std::size_t n, std::size_t k, std::size_t group, const std::int16_t* a,
+                           const float* a_scales, const std::uint8_t* packed_b, const float* packed_scales, float* c);
+// C[M x N] += At^T . B in float64: C[i][j] += sum_p At[p][i] * B[p][j], summed in order of p after C's value
+// (no FMA), so every variant gives the same bits. Leading dimensions in elements.
+using F64GemmTnFn = void (*)(std::size_t m, std::size_t n, std::size_t k, const double* at, std::size_t lda,
+                             const double* b, std::size_t ldb, double* c, std::size_t ldc);
+
 struct KernelSet {
   const char* name;  // "scalar", or the SIMD128 target: "wasmsimd" or "sse41"
   F32GemmFn f32_gemm;
@@ -85,6 +115,9 @@ struct KernelSet {
   DotPeakFn dot_peak;  // nullptr for scalar
   F32GemmNnFn f32_gemm_nn;
   F32GemmTnFn f32_gemm_tn;
+  Qs4GemvFn qs4_gemv;
+  Qs4GemmFn qs4_gemm;
+  F64GemmTnFn f64_gemm_tn;
 };
 
 const KernelSet& scalar_kernels();
@@ -129,5 +162,34 @@ void f32_bias_act_simd128(std::size_t, std::size_t, float*, const float*, bool);
 std::int32_t dot_peak_simd128(std::size_t);
 void f32_gemm_nn_simd128(std::size_t, std::size_t, std::size_t, const float*, const float*, float*);
 void f32_gemm_tn_simd128(std::size_t, std::size_t, std::size_t, const float*, const float*, float*);
+
+// int4 weights (values in [-8, 7], row-major N x K) into the blocked qs4 layout; group scales (row-major
+// N x qs4_groups(group, K)) into [N/8][groups][8]. Throw quantlab::Error for a value outside [-8, 7] or a group
+// size the kernels do not take.
+std::vector<std::uint8_t> qs4_pack_weights(const std::int8_t* w, std::size_t n, std::size_t k);
+std::vector<float> qs4_pack_scales(const float* scales, std::size_t n, std::size_t k, std::size_t group);
+// Where weight (row j, column p) of an N x K matrix lands in qs4_pack_weights' output: byte and nibble shift.
+constexpr std::size_t qs4_byte(std::size_t j, std::size_t p, std::size_t kp) {
+  return (j / kNr) * kNr * (kp / 2) + (p / kQs4KTile) * 32 + ((j % kNr) / 4) * 16 + 2 * (2 * (j % 4) + p % 2) +
+         (p % kQs4KTile) / 4;
+}
+constexpr int qs4_shift(std::size_t p) { return 4 * static_cast<int>(((p % kQs4KTile) / 2) % 2); }
+// The weight at (row j, column p) of qs4_pack_weights' output (what the scalar kernels read).
+inline int qs4_weight(const std::uint8_t* packed, std::size_t j, std::size_t p, std::size_t kp) {
+  const int v = (packed[qs4_byte(j, p, kp)] >> qs4_shift(p)) & 0xF;
+  return v >= 8 ? v - 16 : v;
+}
+void qs4_gemv_scalar(std::size_t, std::size_t, std::size_t, const std::int16_t*, float, const std::uint8_t*,
+                     const float*, float*);
+void qs4_gemm_scalar(std::size_t, std::size_t, std::size_t, std::size_t, const std::int16_t*, const float*,
+                     const std::uint8_t*, const float*, float*);
+void f64_gemm_tn_scalar(std::size_t, std::size_t, std::size_t, const double*, std::size_t, const double*,
+                        std::size_t, double*, std::size_t);
+void qs4_gemv_simd128(std::size_t, std::size_t, std::size_t, const std::int16_t*, float, const std::uint8_t*,
+                      const float*, float*);
+void qs4_gemm_simd128(std::size_t, std::size_t, std::size_t, std::size_t, const std::int16_t*, const float*,
+                      const std::uint8_t*, const float*, float*);
+void f64_gemm_tn_simd128(std::size_t, std::size_t, std::size_t, const double*, std::size_t, const double*,
+                         std::size_t, double*, std::size_t);
 
 }  // namespace quantlab::kernels

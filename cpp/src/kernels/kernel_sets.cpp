@@ -10,13 +10,15 @@ namespace {
 
 const KernelSet kScalar = {"scalar",           f32_gemm_scalar,       f32_gemv_scalar,     qs8_gemm_scalar,
                            qs8_gemv_scalar,    qs8_quantize_rows_scalar, qs8_dequantize_scalar, f32_bias_act_scalar,
-                           nullptr,            f32_gemm_nn_scalar,    f32_gemm_tn_scalar};
+                           nullptr,            f32_gemm_nn_scalar,    f32_gemm_tn_scalar,  qs4_gemv_scalar,
+                           qs4_gemm_scalar,    f64_gemm_tn_scalar};
 
 #if defined(QUANTLAB_SIMD128)
 const KernelSet kSimd = {QUANTLAB_SIMD128,     f32_gemm_simd128,          f32_gemv_simd128,
                          qs8_gemm_simd128,     qs8_gemv_simd128,          qs8_quantize_rows_simd128,
                          qs8_dequantize_simd128, f32_bias_act_simd128,    dot_peak_simd128,
-                         f32_gemm_nn_simd128,  f32_gemm_tn_simd128};
+                         f32_gemm_nn_simd128,  f32_gemm_tn_simd128,       qs4_gemv_simd128,
+                         qs4_gemm_simd128,     f64_gemm_tn_simd128};
 #endif
 
 }  // namespace
