@@ -85,8 +85,13 @@ function checkParse(hash) {
   for (const [key, type] of Object.entries(spec)) {
     const value = r.params[key];
     // The table's own bounds, checked independently of its parser.
-    if ('min' in type) assert.ok(Number.isInteger(value) && value >= type.min && value <= type.max, `${key} = ${value}`);
-    if ('maxLength' in type) assert.ok(Array.isArray(value) && value.length >= 1 && value.length <= type.maxLength);
+    if ('maxLength' in type) {
+      // A list: its length and every element within the table's bounds.
+      assert.ok(Array.isArray(value) && value.length >= (type.minLength ?? 1) && value.length <= type.maxLength);
+      if ('min' in type) assert.ok(value.every((v) => v >= type.min && v <= type.max), `${key} = ${value}`);
+    } else if ('min' in type) {
+      assert.ok(Number.isInteger(value) && value >= type.min && value <= type.max, `${key} = ${value}`);
+    }
     // A value the table accepts parses back from its own text to itself.
     assert.deepEqual(sameValue(type.parse(type.format(value))), sameValue(value), `${key} = ${JSON.stringify(value)}`);
     if (Array.isArray(value)) assert.ok(value.every(Number.isFinite), `${key} holds a non-finite number`);

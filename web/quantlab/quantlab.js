@@ -7,7 +7,7 @@
 // Works in browsers, Web Workers and Node 20. Every method checks its arguments and throws an Error whose
 // message names the problem; the C++ core's own messages come through unchanged.
 import { checkOptionNames, describe, optionsOf } from './describe.js';
-import { TIMING_OPTIONS, timeBatches } from './timing.js';
+import { TIMING_OPTIONS, checkTimingOptions, timeBatches } from './timing.js';
 
 // The timing schedule (timing.js) is part of the API.
 export { timeInterleaved, timeInterleavedAsync } from './timing.js';

@@ -30,7 +30,7 @@ function median(values) {
 
 // One call of a run lasts about batchMs (the schedule sizes it so): at most 5 s, so that no single call blocks a
 // page for long; the warm-up is made of short calls.
-function checkTimingOptions({ warmupMs, batches, batchMs, onProgress }) {
+export function checkTimingOptions({ warmupMs, batches, batchMs, onProgress }) {
   if (!Number.isInteger(batches) || batches < 1 || batches > 1000) {
     throw new RangeError(`batches must be an integer from 1 to 1000, got ${describe(batches)}`);
   }
