@@ -62,6 +62,12 @@ describe('checks that teach (exercise 0, number formats)', () => {
     assert.match(message, /^Your overflow is not saturated to 448: E4M3 of 500 is 0x80, but it should be 0x7e/);
   });
 
+  it('E4M3: overflow made NaN, as a non-saturating cast would (500 → 0x7f)', async () => {
+    const code = mistake('const sign = (b >>> 24) & 0x80;', 'const sign = (b >>> 24) & 0x80;\n    if (Math.abs(x[i]) > 448) { out[i] = sign | 0x7f; continue; }');
+    const message = await messageOf(ex0, code, 'e4m3Bits saturates');
+    assert.match(message, /^Your overflow became NaN: E4M3 of 500 is 0x7f, but it should be 0x7e\. E4M3 has no infinity/);
+  });
+
   it('E4M3: clamping only codes above 0x7f lets 470 round to NaN (rounding past 448)', async () => {
     const code = mistake(E4M3_CODE, 'const raw = ((e + 6) << 3) + m;\n    const code = raw > 0x7f ? 0x7e : raw;');
     const message = await messageOf(ex0, code, 'e4m3Bits saturates');
@@ -98,7 +104,7 @@ describe('checks that teach (exercise 0, number formats)', () => {
   it('E4M3: −0 loses its sign (−0 → 0x80)', async () => {
     const code = mistake('const sign = (b >>> 24) & 0x80;', 'const sign = x[i] < 0 ? 0x80 : 0;');
     const message = await messageOf(ex0, code, 'e4m3Bits: 1');
-    assert.match(message, /^You lost the sign: E4M3 of −0 is 0x00, but it should be 0x80, also for −0/);
+    assert.match(message, /^You lost the sign: E4M3 of −0 is 0x00, but it should be 0x80\. .*also for −0/);
   });
 
   it('E4M3: NaN turned into a number', async () => {

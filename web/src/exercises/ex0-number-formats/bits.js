@@ -3,6 +3,8 @@
 // happened (overflow, saturation, underflow).
 import { h } from '../../ui/dom.js';
 import { exact, num, sig } from '../../ui/format.js';
+
+const minus = (text) => text.replaceAll('-', '−');
 import { FORMAT_LABELS } from './data.js';
 
 const FIELD_NAMES = { s: 'sign', e: 'exponent', m: 'mantissa' };
@@ -15,10 +17,10 @@ export function bitFields(info) {
 /** What happened to the number, in words (empty when it is stored exactly). */
 export function whatHappened(f, info) {
   if (f.valueClass === 'nan') return Number.isNaN(f.input) ? 'NaN stays NaN' : 'became NaN';
-  if (f.overflow && f.saturated) return `overflow: beyond ${sig(info.max, 5)}, saturated to ${f.sign ? '−' : ''}${sig(info.max, 5)}`;
+  if (f.overflow && f.saturated) return `overflow: beyond ${num(info.max)}, saturated to ${f.sign ? '−' : ''}${num(info.max)}`;
   if (f.overflow) return info.hasInfinity ? 'overflow: became infinity' : 'overflow: became NaN';
-  if (f.underflowToZero) return `underflow: below half of ${sig(info.minSubnormal, 3)}, became zero`;
-  if (f.underflow) return `subnormal: below ${sig(info.minNormal, 3)}, fewer significant bits`;
+  if (f.underflowToZero) return `underflow: below half of ${minus(sig(info.minSubnormal, 3))}, became zero`;
+  if (f.underflow) return `subnormal: below ${minus(sig(info.minNormal, 3))}, fewer significant bits`;
   if (f.valueClass === 'subnormal') return 'subnormal, exact';
   if (f.inexact) return 'rounded to the nearest value';
   return 'exact';
@@ -29,7 +31,7 @@ function fieldsText(f, info) {
     return `exponent field all ones: ${f.valueClass === 'nan' ? 'NaN' : `${f.sign ? '−' : '+'}infinity`}`;
   }
   const significand = f.significand.toFixed(Math.min(info.mantissaBits, 10)).replace(/0+$/, '').replace(/\.$/, '.0');
-  return `(−1)^${f.sign} × ${significand} × 2^${f.exponent}` +
+  return `(−1)^${f.sign} × ${significand} × 2^${minus(String(f.exponent))}` +
     (f.valueClass === 'subnormal' || f.valueClass === 'zero' ? `  (exponent field 0: no leading 1)` : `  (exponent field ${f.exponentField} − bias ${info.bias})`);
 }
 
@@ -37,8 +39,8 @@ function errorText(f) {
   if (f.valueClass === 'nan' || !Number.isFinite(f.input)) return '—';
   if (!Number.isFinite(f.error)) return exact(f.error);
   if (f.error === 0) return '0';
-  const relative = f.input !== 0 ? ` (${sig((100 * Math.abs(f.error)) / Math.abs(f.input), 3)} %)` : '';
-  return `${sig(f.error, 4)}${relative}`;
+  const relative = f.input !== 0 ? ` (${minus(sig((100 * Math.abs(f.error)) / Math.abs(f.input), 3))} %)` : '';
+  return `${minus(sig(f.error, 4))}${relative}`;
 }
 
 /**

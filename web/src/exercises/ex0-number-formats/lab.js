@@ -51,7 +51,7 @@ function numberInput({ value, onValue }) {
   const input = h('input', { type: 'text', id, inputmode: 'decimal', value: String(value), autocomplete: 'off', spellcheck: 'false' });
   const message = fieldMessage(input);
   input.addEventListener('change', () => {
-    const text = input.value.trim();
+    const text = input.value.trim().replaceAll('−', '-'); // a typographic minus, as the page writes it, is fine
     const v = Number(text);
     if (text === '' || !/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text) || !Number.isFinite(v) || Math.abs(v) > 3.4028234663852886e38) {
       message.set('Type a number such as 0.1, −2.5 or 6.1e−5 (at most 3.4e38 in size: float32’s largest).');
@@ -110,7 +110,7 @@ function mountLab(root, { lab, params, spec, setParams, started }) {
     }));
     const window = lineWindow(x);
     const info = { x, window, rows: lineValues(lab, x, window) };
-    figure.update((c) => lineConfig(c, info), lineSummary(info));
+    figure.update((c) => lineConfig(c, info), lineSummary(lab, info));
     memory?.update(p);
   }
 

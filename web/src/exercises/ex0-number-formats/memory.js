@@ -2,12 +2,14 @@
 // and the lab's own SimpleNet beside them (its real file sizes, from the lab's model files).
 import { fieldMessage, fill, h, table, uid } from '../../ui/dom.js';
 import { sig } from '../../ui/format.js';
+
+const LABELS = { ...FORMAT_LABELS, 'fp8-e4m3': 'fp8 (E4M3, E5M2)' };
 import { FORMAT_LABELS, MEMORY_FORMATS, MEMORY_GB, MODEL_SIZES, weightBytes } from './data.js';
 
 /** 28e9 → '28 GB', 3.5e9 → '3.5 GB', 1.2e8 → '120 MB': decimal units, as memory sizes are sold. */
 export function bytesText(bytes) {
   const units = [[1e12, 'TB'], [1e9, 'GB'], [1e6, 'MB'], [1e3, 'kB']];
-  for (const [size, unit] of units) if (bytes >= size) return `${sig(bytes / size, 3).replace(/\.0+$/, '')} ${unit}`;
+  for (const [size, unit] of units) if (bytes >= size) return `${Number((bytes / size).toPrecision(3))} ${unit}`;
   return `${Math.round(bytes)} bytes`;
 }
 
@@ -33,8 +35,9 @@ export function mountMemory(root, { lab, billions, spec, setBillions, simpleNet 
   const presets = h('div', { class: 'button-row preset-row', role: 'group', 'aria-label': 'Model sizes' },
     MODEL_SIZES.map((b) => h('button', { type: 'button', 'data-billions': b, on: { click: () => setBillions(b) } }, billionsText(b))));
   input.addEventListener('change', () => {
-    const v = Number(input.value.trim());
-    if (!(input.value.trim() !== '' && Number.isFinite(v) && v >= spec.min && v <= spec.max)) {
+    const text = input.value.trim();
+    const v = Number(text);
+    if (!(text !== '' && /^(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text) && Number.isFinite(v) && v >= spec.min && v <= spec.max)) {
       message.set(`Type a number of parameters in billions, from ${spec.min} to ${spec.max} (0.5 is 500 million).`);
       return;
     }
@@ -57,7 +60,7 @@ export function mountMemory(root, { lab, billions, spec, setBillions, simpleNet 
     fill(tableHost, table({
       caption: `The weights of a ${billionsText(b)}-parameter model (${(b * 1e9).toLocaleString('en-US')} parameters), without activations or caches`,
       columns: ['format', 'bytes per parameter', 'weights take', ...MEMORY_GB.map((gb) => `fits ${gb} GB?`)],
-      rows: rows.map((r) => [FORMAT_LABELS[r.format], String(r.bytesPerParam), bytesText(r.total),
+      rows: rows.map((r) => [LABELS[r.format], String(r.bytesPerParam), bytesText(r.total),
         ...r.fits.map((ok) => h('span', { class: ok ? 'fits yes' : 'fits no', text: ok ? '✓ yes' : '✗ no' }))]),
     }));
     const f32 = rows.find((r) => r.format === 'float32');

@@ -1,13 +1,13 @@
 // Exercise 0: the values each format can hold near the typed number, on one number line. A float format's values
 // are spaced in proportion to their size (the same number per binade); int8 with a scale is a uniform grid.
 import { baseOptions } from '../../ui/charts.js';
-import { sig } from '../../ui/format.js';
+import { num, sig } from '../../ui/format.js';
 import { FORMAT_LABELS } from './data.js';
 
 /** The rows of the number line, top to bottom; int8 covers E4M3's range (±448) with 255 evenly spaced levels. */
 export const LINE_ROWS = Object.freeze(['fp8-e4m3', 'fp8-e5m2', 'int8', 'bfloat16', 'float16']);
 export const INT8_SCALE = 448 / 127;
-const MAX_POINTS = 600; // more than this many values in the window draw as a solid band anyway
+const MAX_POINTS = 600; // more than this many in the window draw as a solid band anyway
 
 /** The window around x: ±25 % of |x|, at least ±2^−6 (E4M3's smallest normal), so that zero shows its neighbours. */
 export function lineWindow(x) {
@@ -15,18 +15,24 @@ export function lineWindow(x) {
   return { lo: x - half, hi: x + half };
 }
 
-/** How many float32 values lie in [lo, hi] (both finite). */
-export function float32Count(lo, hi) {
-  const ordered = (v) => {
-    const b = new Uint32Array(Float32Array.of(v).buffer)[0];
-    return b & 0x80000000 ? -(b & 0x7fffffff) : b; // a monotone integer order of float32 values
-  };
-  const a = Math.fround(lo) < lo ? ordered(lo) + 1 : ordered(lo);
-  const b = Math.fround(hi) > hi ? ordered(hi) - 1 : ordered(hi);
-  return Math.max(0, b - a + 1);
+/** How many values of a float format lie in [a, b], 0 <= a <= b: codes of positive values are in value order. */
+function countMagnitudes(lab, format, a, b, withZero) {
+  const [ca, cb] = lab.encodeFormat([a, b], format, { saturate: true });
+  const [va, vb] = lab.decodeFormat([ca, cb], format);
+  const first = Math.max(va < a ? ca + 1 : ca, withZero ? 0 : 1);
+  const last = vb > b ? cb - 1 : cb;
+  return Math.max(0, last - first + 1);
 }
 
-/** The values of each row inside the window: {format: {values, dense}}. */
+/** How many values of a float format lie in [lo, hi] (zero counted once). */
+export function countInWindow(lab, format, lo, hi) {
+  let n = 0;
+  if (hi >= 0) n += countMagnitudes(lab, format, Math.max(lo, 0), hi, true);
+  if (lo < 0) n += countMagnitudes(lab, format, Math.max(-hi, 0), -lo, hi < 0);
+  return n;
+}
+
+/** Each row inside the window: {format: {values (to draw), count (all of them)}}. */
 export function lineValues(lab, x, { lo, hi }) {
   const out = {};
   for (const format of LINE_ROWS) {
@@ -35,15 +41,13 @@ export function lineValues(lab, x, { lo, hi }) {
       const last = Math.min(127, Math.floor(hi / INT8_SCALE));
       const values = [];
       for (let k = first; k <= last; k++) values.push(k * INT8_SCALE);
-      out[format] = { values, dense: false };
+      out[format] = { values, count: values.length };
       continue;
     }
-    const nb = lab.formatNeighbours(x, format, 1000);
-    const all = Array.from(nb.values);
-    const values = all.filter((v) => v >= lo && v <= hi);
-    // 1000 neighbours on each side that do not reach the window's edges: the format has more values there.
-    const dense = values.length > MAX_POINTS || (all.length === 2001 && all[0] > lo && all[all.length - 1] < hi);
-    out[format] = { values: values.length > MAX_POINTS ? thin(values, MAX_POINTS) : values, dense };
+    const count = countInWindow(lab, format, lo, hi);
+    // Up to 1000 values on each side of x, those in the window, thinned to MAX_POINTS for drawing.
+    const values = Array.from(lab.formatNeighbours(x, format, 1000).values).filter((v) => v >= lo && v <= hi);
+    out[format] = { values: values.length > MAX_POINTS ? thin(values, MAX_POINTS) : values, count };
   }
   return out;
 }
@@ -88,16 +92,11 @@ export function lineConfig(c, { x, window, rows }) {
 }
 
 /** The text beside the chart: how many values of each format lie in the window, and what that means. */
-export function lineSummary({ x, window, rows }) {
-  const width = sig(window.hi - window.lo, 3);
-  const parts = LINE_ROWS.map((f) => {
-    const n = rows[f].values.length;
-    const label = f === 'int8' ? 'int8 scaled to ±448' : FORMAT_LABELS[f];
-    return rows[f].dense ? `${label}: too many to count here` : `${label}: ${n}`;
-  });
-  const f32 = float32Count(window.lo, window.hi);
-  return `Between ${sig(window.lo, 4)} and ${sig(window.hi, 4)} (a window ${width} wide around ${sig(x, 6)}), the formats hold ` +
-    `${parts.join(', ')} values; float32 holds ${f32.toLocaleString('en-US')}. Multiply the number by 10 and each float ` +
-    'format keeps about the same count, because its spacing grows with the values; int8’s step is 3.53 everywhere, so it ' +
-    'has few values or none near zero and many near 448.';
+export function lineSummary(lab, { x, window, rows }) {
+  const count = (n) => n.toLocaleString('en-US');
+  const parts = LINE_ROWS.map((f) => `${f === 'int8' ? 'int8 scaled to ±448' : FORMAT_LABELS[f]} ${count(rows[f].count)}`);
+  const f32 = countInWindow(lab, 'float32', window.lo, window.hi);
+  return `Between ${sig(window.lo, 4)} and ${sig(window.hi, 4)}, around ${num(x)}: ${parts.join(', ')} values, and float32 ` +
+    `${count(f32)}. Multiply the number by 10 and each float format keeps about the same count, because its spacing ` +
+    'grows with the values; int8’s step is 3.53 everywhere, so it has few values or none near zero and many near 448.';
 }
