@@ -75,7 +75,7 @@ for (const simd of [true, false]) {
     });
 
     it('bad arguments are named', () => {
-      throwsWith(() => lab.modelWithWeightsIn(fp32, 'int4'), /format must be 'float32', 'float16', .* or 'int8', got 'int4'/);
+      throwsWith(() => lab.modelWithWeightsIn(fp32, 'int4'), /format must be 'float32', 'float16', .* or 'int8', got "int4"/);
       throwsWith(() => lab.modelWithWeightsIn(fp32, 'int8', { scale: 'none' }), 'int8 weights need a scale: per tensor or per channel');
       throwsWith(() => lab.modelWithWeightsIn(fp32, 'float16', { scale: 'row' }), /scale must be 'none', 'tensor' or 'channel'/);
       throwsWith(() => lab.modelWithWeightsIn(fp32, 'float16', { saturate: true }), "modelWithWeightsIn has no option 'saturate': its option is scale");

@@ -1,9 +1,7 @@
 // Exercise 0: the trained SimpleNet's weights in each format, measured on the 10,000 test images in a worker
 // (accuracy-worker.js) with a progress bar and Cancel: weight MSE and test accuracy per format.
-import { startModuleWorker } from '../../app/module-worker.js';
 import { fill, h, table } from '../../ui/dom.js';
 import { exact, fixed, sig } from '../../ui/format.js';
-import workerUrl from './accuracy-worker.js?worker&url';
 import { WEIGHT_VARIANTS } from './data.js';
 
 const NOISE_POINTS = 0.3; // about ±0.3 points is noise at 10,000 test images (one standard error of a 87.5 % accuracy)
@@ -37,6 +35,7 @@ export function mountAccuracy(root, { lab, started }) {
   root.append(h('div', { class: 'button-row' }, button, cancel), bar, status, tableHost, summary);
 
   let worker = null;
+  let destroyed = false;
   let rows = [];
   const draw = () => fill(tableHost, table({
     caption: 'The trained SimpleNet with its weights stored in each format and read back (activations stay float32)',
@@ -63,7 +62,9 @@ export function mountAccuracy(root, { lab, started }) {
     if (message !== undefined) status.textContent = message;
   }
 
-  button.addEventListener('click', () => {
+  let runs = 0;
+  button.addEventListener('click', async () => {
+    const run = ++runs;
     started?.();
     stop();
     rows = [];
@@ -74,7 +75,15 @@ export function mountAccuracy(root, { lab, started }) {
     bar.hidden = false;
     bar.value = 0;
     status.textContent = 'Downloading the test set and the model…';
-    worker = startModuleWorker(workerUrl, { name: 'quantlab-formats' });
+    let start;
+    try {
+      ({ startAccuracyWorker: start } = await import('./accuracy-start.js'));
+    } catch (e) {
+      stop(`The measurement could not start: ${e.message}`);
+      return;
+    }
+    if (run !== runs || destroyed) return; // cancelled, or pressed again, while the module loaded
+    worker = start();
     worker.addEventListener('message', ({ data }) => {
       if (data.type === 'progress' && data.stage === 'download') {
         bar.value = 0.4 * data.fraction;
@@ -94,7 +103,15 @@ export function mountAccuracy(root, { lab, started }) {
     worker.addEventListener('error', (e) => stop(`The measurement failed: ${e.message ?? 'the worker did not start'}`));
     worker.postMessage({ type: 'start', simd: lab.simd, wasmModule: lab.wasmModule });
   });
-  cancel.addEventListener('click', () => stop('Cancelled. Press the button to start again.'));
+  cancel.addEventListener('click', () => {
+    runs += 1;
+    stop('Cancelled. Press the button to start again.');
+  });
   draw();
-  return { destroy: () => stop() };
+  return {
+    destroy() {
+      destroyed = true;
+      stop();
+    },
+  };
 }

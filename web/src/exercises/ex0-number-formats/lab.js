@@ -114,6 +114,9 @@ function mountLab(root, { lab, params, spec, setParams, started }) {
     memory?.update(p);
   }
 
+  let memory = null;
+  render(); // the first chart, before the model sizes below
+  // SimpleNet's real file sizes, from models the lab builds and serializes (then frees).
   const simpleNet = (() => {
     const fp32 = lab.createSimpleNet(0);
     const int8 = lab.quantizeDynamic(fp32);
@@ -126,8 +129,6 @@ function mountLab(root, { lab, params, spec, setParams, started }) {
       int8.delete();
     }
   })();
-  let memory = null;
-  render();
   memory = mountMemory(memoryHost, { lab, billions: params.p, spec: spec.p, simpleNet, setBillions: (b) => view.set({ p: b }) });
   const accuracy = mountAccuracy(accuracyHost, { lab, started });
 

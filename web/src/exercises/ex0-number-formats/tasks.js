@@ -9,6 +9,7 @@ const hex = (v, digits) => `0x${(v >>> 0).toString(16).padStart(digits, '0')}`;
 const f32FromBits = (b) => new Float32Array(Uint32Array.of(b).buffer)[0];
 
 const DEMO = `const x = new Float32Array([1, 0.1, -2, 3.14159, 1e-3, 500, NaN]);
+console.log('float32: ', Array.from(new Uint32Array(x.buffer), (b) => '0x' + b.toString(16).padStart(8, '0')));
 console.log('bfloat16:', Array.from(bfloat16Bits(x) ?? [], (c) => '0x' + c.toString(16).padStart(4, '0')));
 console.log('fp8 E4M3:', Array.from(e4m3Bits(x) ?? [], (c) => '0x' + c.toString(16).padStart(2, '0')));
 `;
@@ -30,6 +31,12 @@ function bfloat16Bits(x) {
     out[i] = 0;
   }
   return out;
+}
+
+// Given: round to the nearest integer, ties to even (Math.round sends every half up).
+function roundHalfEven(v) {
+  const r = Math.round(v);
+  return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
 // fp8 E4M3 (OCP): sign | exponent (4 bits, bias 7) | mantissa (3 bits). No infinity; 448 is the largest value
@@ -67,6 +74,7 @@ function bfloat16Bits(x) {
   return out;
 }
 
+// Given: round to the nearest integer, ties to even (Math.round sends every half up).
 function roundHalfEven(v) {
   const r = Math.round(v);
   return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r;
