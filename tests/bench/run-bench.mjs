@@ -180,11 +180,21 @@ async function trainedModelChromium() {
         fp32Ms: median(samples.fp32),
         int8Ms: median(samples.int8),
         accuracy: [fp32, int8, int8c].map((m) => lab.evaluate(m, test).accuracy),
+        // Issue 15: the weights stored in each number format and read back (weights only, activations float32).
+        formats: Object.fromEntries([['fp16', 'float16'], ['bf16', 'bfloat16'], ['fp8_e4m3', 'fp8-e4m3'], ['fp8_e5m2', 'fp8-e5m2']].map(([key, format]) => {
+          const stored = lab.modelWithWeightsIn(fp32, format);
+          try {
+            return [key, lab.evaluate(stored.model, test).accuracy];
+          } finally {
+            stored.model.delete();
+          }
+        })),
       };
       for (const m of [fp32, int8, int8c, test]) m.delete();
       return result;
     });
     [results.accuracy_fp32, results.accuracy_int8_tensor, results.accuracy_int8_channel] = r.accuracy;
+    for (const [key, accuracy] of Object.entries(r.formats)) results[`accuracy_${key}`] = accuracy;
     results.eval10k_fp32_chromium_ms = r.fp32Ms;
     results.eval10k_int8_chromium_ms = r.int8Ms;
     if (!r.simd) notes.push('trained model: Chromium ran the scalar build');
@@ -230,6 +240,8 @@ function report() {
     `max |diff| ${fmt(r.agreement_max_abs_diff, 4)}, argmax agreement ${r.agreement_argmax}`);
   console.log('\ntrained SimpleNet, Fashion-MNIST (10,000 test images)   fp32   int8/tensor  int8/channel');
   console.log(`  accuracy${' '.repeat(47)}${fmt(r.accuracy_fp32, 4).padStart(6)}${fmt(r.accuracy_int8_tensor, 4).padStart(13)}${fmt(r.accuracy_int8_channel, 4).padStart(14)}`);
+  console.log(`  weights in float16 ${fmt(r.accuracy_fp16, 4)}, bfloat16 ${fmt(r.accuracy_bf16, 4)}, fp8 E4M3 ${fmt(r.accuracy_fp8_e4m3, 4)}, ` +
+    `fp8 E5M2 ${fmt(r.accuracy_fp8_e5m2, 4)} (per-tensor scale; activations float32)`);
   console.log(`  evaluation of all 10,000, Chromium (ms)${' '.repeat(16)}${fmt(r.eval10k_fp32_chromium_ms, 1).padStart(6)}${fmt(r.eval10k_int8_chromium_ms, 1).padStart(13)}`);
   console.log(`  training natively, one command (s): ${fmt(r.train_native_s, 1)} (${r.train_epochs ?? '?'} epochs, ` +
     `${fmt(r.train_native_cpu_s, 1)} s of CPU; the committed bytes reproduced: ${r.train_reproduces_committed ?? '?'})`);

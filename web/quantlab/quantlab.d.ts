@@ -570,3 +570,30 @@ export interface QuantLab {
   reconstructionError(w: NumberArray, wHat: NumberArray, rows: number, cols: number,
     options: { inputs?: NumberArray; hessian?: NumberArray }): number;
 }
+
+// ---- A model's weights in a number format (issue 15) ----
+
+export type WeightFormatName = 'float32' | 'float16' | 'bfloat16' | 'fp8-e4m3' | 'fp8-e5m2' | 'int8';
+
+export interface ModelInFormat extends ErrorStats {
+  /** A new fp32 Model holding the stored weights (biases unchanged): delete() it when done. */
+  model: Model;
+  format: WeightFormatName;
+  scale: 'none' | 'tensor' | 'channel';
+  /** How many weights (every layer). */
+  weights: number;
+  /** Weights beyond the format's range (saturated). */
+  overflows: number;
+  /** Nonzero weights stored as zero. */
+  underflowsToZero: number;
+  layers: Array<ErrorStats & { scales: Float64Array; overflows: number; underflowsToZero: number }>;
+}
+
+export interface QuantLab {
+  /**
+   * The model with its weights stored in `format` and read back (weights only; activations stay float32), and the
+   * weight error. scale: 'none' (plain cast; default for float32/16, bfloat16), 'tensor' (amax / format max; default
+   * for fp8 and int8) or 'channel'.
+   */
+  modelWithWeightsIn(model: Model, format: WeightFormatName, options?: { scale?: 'none' | 'tensor' | 'channel' }): ModelInFormat;
+}

@@ -1064,3 +1064,37 @@ function accumulateHessian(m, x, cols, onProgress, offset, total) {
 for (const [name, method] of Object.entries(lowBitMethods)) {
   Object.defineProperty(QuantLab.prototype, name, { value: method, writable: true, configurable: true });
 }
+
+// ---- A model's weights in a number format (issue 15; cpp/include/quantlab/model_in_format.hpp) ----
+// Installed on QuantLab.prototype; the Embind module comes from moduleOf (the data section's map).
+
+const WEIGHT_FORMATS = ['float32', 'float16', 'bfloat16', 'fp8-e4m3', 'fp8-e5m2', 'int8'];
+
+const modelInFormatMethods = {
+  /**
+   * A new fp32 Model whose weights are the values `format` stores for the model's weights (biases unchanged;
+   * activations stay float32 when it runs), with the weight error: {model, mse, maxAbs, sqnrDb, signalPower,
+   * weights, overflows, underflowsToZero, layers: [{scales, mse, ...}]}. The caller deletes `model`.
+   * scale: 'none' (a plain cast; the float formats' default), 'tensor' (amax / the format's max per weight tensor;
+   * the default of fp8 and int8) or 'channel' (the same per output channel). Overflow saturates.
+   */
+  modelWithWeightsIn(model, format, options) {
+    const o = optionsObject(options, 'options');
+    for (const key of Object.keys(o)) {
+      if (key !== 'scale') throw new TypeError(`modelWithWeightsIn has no option '${key}': its option is scale`);
+    }
+    const name = oneOf(format, WEIGHT_FORMATS, 'format');
+    const def = name.startsWith('fp8') || name === 'int8' ? 'tensor' : 'none';
+    const scale = oneOf(o.scale ?? def, ['none', 'tensor', 'channel'], 'scale');
+    const handle = modelArg(model, this);
+    const r = unwrap(moduleOf.get(this).modelInFormat(handle, name, scale));
+    r.model = new Model(r.model, this);
+    r.format = name;
+    r.scale = scale;
+    return r;
+  },
+};
+
+for (const [name, method] of Object.entries(modelInFormatMethods)) {
+  Object.defineProperty(QuantLab.prototype, name, { value: method, writable: true, configurable: true });
+}

@@ -16,11 +16,26 @@
 // Data files (a data set, a trained model) are the folder's own business: see app/core.js's assetUrl().
 import { choice, int, numberList } from '../app/params.js';
 import { EMBED_OPTIONS, FRAME_OPTIONS } from '../embed/names.js';
+import { oneNumber } from './ex0-number-formats/data.js';
 import { NOTEBOOK_WEIGHTS } from './ex1-symmetric/data.js';
 import { NOTEBOOK_CHANNEL_SCALES } from './ex2-per-channel/data.js';
 import { DISTRIBUTIONS } from './ex3-bit-width/data.js';
 
 const ENTRIES = [
+  {
+    id: 'ex0',
+    number: 0,
+    slug: 'number-formats',
+    nav: 'Formats',
+    title: 'Number formats',
+    blurb: 'Before you start: float32, float16, bfloat16 and fp8 bit by bit, what they do to a trained model, and what a model needs in memory.',
+    params: {
+      x: oneNumber({ def: 0.1 }), // the number taken apart, any finite float32-sized value
+      p: oneNumber({ min: 0.001, max: 10000, def: 7 }), // the memory calculator's model size, billions of parameters
+    },
+    page: () => import('./ex0-number-formats/lab.js'),
+    tasks: () => import('./ex0-number-formats/tasks.js'),
+  },
   {
     id: 'ex1',
     number: 1,
