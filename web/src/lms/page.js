@@ -72,7 +72,10 @@ async function start() {
 
   if (session) {
     addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') session.save(); });
-    addEventListener('pagehide', () => session.end());
+    addEventListener('pagehide', () => {
+      embed.destroy(); // saves the code typed in the last moment (learner.js keeps it 400 ms before saving)
+      session.end();
+    });
     // A page restored from the back-forward cache has ended its session: start a new one.
     addEventListener('pageshow', (event) => { if (event.persisted) location.reload(); });
   }
