@@ -8,14 +8,11 @@ import { join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { EXERCISES } from '../web/src/exercises/registry.js';
+import { PACKAGE_DIR, packageName, SCORM_VERSIONS as VERSIONS } from '../web/src/lms/packages.js';
 import { prepareEntry, zipArchive } from './zip.mjs';
 
-export const VERSIONS = Object.freeze(['1.2', '2004']);
-export const PACKAGE_DIR = 'scorm'; // under dist/
+export { PACKAGE_DIR, packageName, VERSIONS };
 export const LAUNCH = 'scorm.html';
-
-/** The package's file name, under dist/scorm/: quantlab-ex2-scorm12.zip, quantlab-ex2-scorm2004.zip. */
-export const packageName = (entry, version) => `quantlab-${entry.id}-scorm${version.replace('.', '')}.zip`;
 
 const xml = (text) => String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
@@ -73,6 +70,21 @@ export function launchPage(html, entry, version) {
   return html.replace(marker, `<meta name="quantlab-scorm" content="exercise=${entry.number}&amp;version=${version}">`);
 }
 
+// An LMS serves a package's files with its own table of MIME types, where `.mjs` may be missing (served as
+// application/octet-stream, a module script is refused). Inside the packages the two Emscripten modules are `.js`,
+// and the files that name them say so. (A .wasm served with the wrong type still loads: quantlab.js compiles it
+// from its bytes.)
+const RENAMED = { 'quantlab-simd.mjs': 'quantlab-simd.js', 'quantlab-scalar.mjs': 'quantlab-scalar.js' };
+
+/** A file of dist/ as it goes into a package: [name, bytes]. */
+export function packagedFile(name, bytes) {
+  const renamed = RENAMED[name] ?? name;
+  if (!/\.(m?js|html)$/.test(name)) return [renamed, bytes];
+  let text = bytes.toString('utf8');
+  for (const [from, to] of Object.entries(RENAMED)) text = text.replaceAll(`./${from}`, `./${to}`);
+  return [renamed, Buffer.from(text, 'utf8')];
+}
+
 function listFiles(dir, base = dir) {
   const out = [];
   for (const name of readdirSync(dir).sort()) {
@@ -90,8 +102,12 @@ function listFiles(dir, base = dir) {
 export function writePackages(dist) {
   const files = listFiles(dist);
   if (!files.includes(LAUNCH)) throw new Error(`${dist}/${LAUNCH} is missing: build the site first`);
-  const html = readFileSync(join(dist, LAUNCH), 'utf8');
-  const shared = files.filter((f) => f !== LAUNCH).map((f) => prepareEntry(f, readFileSync(join(dist, f))));
+  for (const [from, to] of Object.entries(RENAMED)) {
+    if (files.includes(to)) throw new Error(`dist/ has both ${from} and ${to}: the packages rename one to the other`);
+  }
+  const html = packagedFile(LAUNCH, readFileSync(join(dist, LAUNCH)))[1].toString('utf8');
+  const shared = files.filter((f) => f !== LAUNCH).map((f) => prepareEntry(...packagedFile(f, readFileSync(join(dist, f)))));
+  const listed = [LAUNCH, ...shared.map((e) => e.name)].sort();
   const outDir = join(dist, PACKAGE_DIR);
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
@@ -99,7 +115,7 @@ export function writePackages(dist) {
   for (const entry of EXERCISES) {
     for (const version of VERSIONS) {
       const zip = zipArchive([
-        prepareEntry('imsmanifest.xml', manifest(entry, version, files)),
+        prepareEntry('imsmanifest.xml', manifest(entry, version, listed)),
         prepareEntry(LAUNCH, launchPage(html, entry, version)),
         ...shared,
       ]);

@@ -110,6 +110,9 @@ describe('SCORM packages', () => {
           assert.deepEqual([...m.files].sort(), names.filter((n) => n !== 'imsmanifest.xml').sort(), `${name}: <file> elements`);
           assert.ok(names.includes('quantlab-simd.wasm') && names.some((n) => n.startsWith('assets/')), `${name}: the site is inside`);
           assert.ok(!names.some((n) => n.startsWith(`${PACKAGE_DIR}/`)), `${name}: no package inside a package`);
+          // LMSs serve files with their own MIME types, which may not know .mjs: none in a package, none named.
+          assert.deepEqual(names.filter((n) => n.endsWith('.mjs')), [], `${name}: .mjs files`);
+          for (const n of names.filter((f) => /\.(js|html)$/.test(f))) assert.doesNotMatch(files.get(n).toString('utf8'), /quantlab-\w+\.mjs/, `${name}: ${n} names a .mjs file`);
           assert.match(files.get(LAUNCH).toString('utf8'), new RegExp(`<meta name="quantlab-scorm" content="exercise=${entry.number}&amp;version=${version}">`), `${name}: its launch page names it`);
         }
       }
@@ -132,6 +135,27 @@ describe('SCORM packages', () => {
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
+    }
+  });
+});
+
+describe('download links', () => {
+  it('every exercise page of the lab links its two packages, beside "Embed this exercise"', async () => {
+    const page = await env.browser.newPage();
+    try {
+      for (const entry of EXERCISES) {
+        await page.goto(`${env.url}?links#/${entry.id}`);
+        const links = page.locator('.embed-code .scorm-downloads a');
+        await links.first().waitFor({ timeout: 20000 });
+        const hrefs = await links.evaluateAll((as) => as.map((a) => a.href));
+        assert.deepEqual(hrefs, VERSIONS.map((v) => `${env.url}${PACKAGE_DIR}/${packageName(entry, v)}`), entry.id);
+        for (const href of hrefs) {
+          const response = await page.request.head(href);
+          assert.equal(response.status(), 200, href);
+        }
+      }
+    } finally {
+      await page.close();
     }
   });
 });
