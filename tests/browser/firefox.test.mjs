@@ -11,6 +11,8 @@ import { startServer } from '../../build-scripts/serve.mjs';
 import { EXERCISES } from '../../web/src/exercises/registry.js';
 import { repoRoot, screenshotDir } from './browser.mjs';
 import { canvasInk, clickButton, launchFirefox, runFinished, setCode } from './firefox.mjs';
+import { kept, startPlayer } from './lms/player.mjs';
+import { LAUNCH, packageName } from '../../build-scripts/scorm-packages.mjs';
 
 const DEMO_SOURCE = `${repoRoot}docs/embed-example/`;
 const DEMO_ROOT = `${repoRoot}build/embed-example-firefox/`;
@@ -18,6 +20,8 @@ const ADDRESSES = { lab: 'http://127.0.0.1:8080', course: 'http://127.0.0.1:8081
 
 let lab;
 let course;
+let player;
+const SCORM_CASE = { version: '2004', entry: EXERCISES.filter((e) => e.tasks)[1] ?? EXERCISES.find((e) => e.tasks) };
 let browser;
 let page;
 const errors = [];
@@ -44,6 +48,7 @@ before(async () => {
       .replaceAll(ADDRESSES.lab, lab.url.replace(/\/$/, ''))
       .replaceAll(ADDRESSES.course, course.url.replace(/\/$/, '')));
   }
+  player = await startPlayer([SCORM_CASE], 'scorm-test-firefox');
   const started = Date.now();
   browser = await launchFirefox();
   console.log(`# ${await browser.version()} started in ${Date.now() - started} ms`);
@@ -54,6 +59,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   for (const s of [lab, course]) if (s) await new Promise((resolve) => s.server.close(resolve));
+  await player?.close();
 });
 
 describe('Firefox', () => {
@@ -149,6 +155,44 @@ describe('Firefox', () => {
       assert.deepEqual(foreign, []);
     } finally {
       await coursePage.close();
+    }
+  });
+
+  it('plays a SCORM 2004 package in scorm-again: a passing Check is recorded, a relaunch resumes the code', async () => {
+    const { version, entry } = SCORM_CASE;
+    const task = (await entry.tasks()).default;
+    const lms = await browser.newPage();
+    await lms.setViewport({ width: 1280, height: 900 });
+    watch(lms, [player.url]);
+    const name = packageName(entry, version);
+    const launchPackage = async (saved) => {
+      await lms.evaluate((v, src, kept) => window.player.launch(v, src, kept), version, `${name}/${LAUNCH}`, saved);
+      const frame = await (await lms.waitForSelector('#sco')).contentFrame();
+      await frame.waitForSelector('body[data-ready]', { timeout: 30000 });
+      await frame.$eval('.learner', (el) => el.scrollIntoView());
+      await frame.waitForSelector('.cm-content', { timeout: 30000 });
+      return frame;
+    };
+    try {
+      await lms.goto(`${player.url}host.html`);
+      let frame = await launchPackage(null);
+      const marker = `// Firefox kept this ${Date.now()}`;
+      await setCode(frame, `${marker}\n${task.solution}`);
+      await clickButton(frame, '.learner', 'Check');
+      assert.match(await runFinished(frame, '.learner'), /(\d+) of \1 checks pass/);
+      await lms.waitForFunction(() => window.player.lastCommit()?.success_status === 'passed', { timeout: 10000 });
+      await lms.evaluate(() => window.player.close());
+      await lms.waitForFunction(() => window.player.finished, { timeout: 10000 });
+      const last = await lms.evaluate(() => window.player.lastCommit());
+      assert.deepEqual([last.completion_status, last.success_status, last.score.raw, last.score.scaled, last.exit],
+        ['completed', 'passed', '100', '1', 'suspend']);
+      assert.match(last.suspend_data, /^QL1z:/, 'compressed in Firefox too');
+      frame = await launchPackage(kept(last, version));
+      await frame.waitForFunction((m) => document.querySelector('.cm-content')?.innerText.includes(m), { timeout: 10000 }, marker);
+      assert.deepEqual(errors, []);
+      assert.deepEqual(foreign, []);
+    } finally {
+      await lms.close();
     }
   });
 });

@@ -4,52 +4,29 @@
 // the CMI values recorded after a failing and a passing Check, the session time and exit at the end, and a relaunch
 // that resumes from suspend_data (the code and the exercise's state restored, the status kept).
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { LAUNCH, packageName, PACKAGE_DIR, VERSIONS } from '../../build-scripts/scorm-packages.mjs';
-import { startServer } from '../../build-scripts/serve.mjs';
 import { EXERCISES } from '../../web/src/exercises/registry.js';
-import { launch, openEditor, repoRoot, runCheck, screenshotDir, setCode } from './browser.mjs';
-import { readZip } from './lms/unzip.mjs';
+import { launch, openEditor, runCheck, screenshotDir, setCode } from './browser.mjs';
+import { kept, readPackage, startPlayer } from './lms/player.mjs';
 
-const ROOT = `${repoRoot}build/scorm-test/`;
 const withTasks = EXERCISES.filter((e) => e.tasks);
 // One exercise per version, the first two with a Check.
 const CASES = [{ version: '1.2', entry: withTasks[0] }, { version: '2004', entry: withTasks[1] ?? withTasks[0] }];
 
 let env; // the browser (dist/ is served too, for the launch page without an LMS)
-let lmsServer;
+let player;
 const packages = new Map(); // package name -> {names, files}
 
 before(async () => {
   env = await launch();
-  rmSync(ROOT, { recursive: true, force: true });
-  mkdirSync(ROOT, { recursive: true });
-  for (const file of ['host.html', 'host.js']) cpSync(`${repoRoot}tests/browser/lms/${file}`, ROOT + file);
-  cpSync(`${repoRoot}node_modules/scorm-again/dist/scorm12.min.js`, `${ROOT}scorm12.js`);
-  cpSync(`${repoRoot}node_modules/scorm-again/dist/scorm2004.min.js`, `${ROOT}scorm2004.js`);
-  for (const entry of EXERCISES) {
-    for (const version of VERSIONS) {
-      const name = packageName(entry, version);
-      packages.set(name, readZip(readFileSync(`${repoRoot}dist/${PACKAGE_DIR}/${name}`)));
-    }
-  }
-  // The two packages played below, unpacked as an LMS does on upload.
-  for (const { entry, version } of CASES) {
-    const name = packageName(entry, version);
-    for (const [file, data] of packages.get(name).files) {
-      const path = `${ROOT}${name}/${file}`;
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, data);
-    }
-  }
-  lmsServer = await startServer({ root: ROOT, port: 0 });
+  for (const entry of EXERCISES) for (const version of VERSIONS) packages.set(packageName(entry, version), readPackage(entry, version));
+  player = await startPlayer(CASES, 'scorm-test');
 });
 after(async () => {
   await env?.close();
-  await new Promise((resolve) => (lmsServer ? lmsServer.server.close(resolve) : resolve()));
+  await player?.close();
 });
 
 // Parses a manifest with the browser's XML parser and returns what the test asserts about it.
@@ -184,14 +161,6 @@ function values(cmi, version) {
   };
 }
 
-// What an LMS keeps for the next launch of an attempt the learner suspended.
-function kept(cmi, version) {
-  const v = values(cmi, version);
-  return version === '1.2'
-    ? { suspend_data: v.suspend, core: { lesson_status: v.status, entry: 'resume', score: { raw: v.raw, min: v.min, max: v.max } } }
-    : { suspend_data: v.suspend, completion_status: v.completion, success_status: v.success, entry: 'resume', score: { raw: v.raw, min: v.min, max: v.max, scaled: v.scaled } };
-}
-
 for (const { version, entry } of CASES) {
   describe(`SCORM ${version} package of exercise ${entry.number}, played by scorm-again`, () => {
     const name = packageName(entry, version);
@@ -210,7 +179,7 @@ for (const { version, entry } of CASES) {
       };
       const cmi = async () => values(await page.evaluate(() => window.player.cmi()), version);
       try {
-        await page.goto(`${lmsServer.url}host.html`);
+        await page.goto(`${player.url}host.html`);
         await launchPackage(null);
         let v = await cmi();
         if (version === '1.2') assert.equal(v.status, 'incomplete', 'status on launch');
