@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 
 import { LAUNCH, packageName, PACKAGE_DIR, VERSIONS } from '../../build-scripts/scorm-packages.mjs';
 import { EXERCISES } from '../../web/src/exercises/registry.js';
-import { launch, openEditor, runCheck, screenshotDir, setCode } from './browser.mjs';
+import { axeViolations, launch, openEditor, runCheck, screenshotDir, setCode } from './browser.mjs';
 import { kept, readPackage, startPlayer } from './lms/player.mjs';
 
 const withTasks = EXERCISES.filter((e) => e.tasks);
@@ -108,6 +108,7 @@ describe('SCORM packages', () => {
       await page.waitForSelector('body[data-ready]', { state: 'attached', timeout: 20000 });
       await page.locator('canvas').first().waitFor();
       assert.match(await page.locator('#lms-status').innerText(), /No course platform found/);
+      assert.deepEqual(await axeViolations(page), []);
       assert.match(await page.locator('h1').innerText(), new RegExp(`Exercise ${withTasks[0].number} · `));
       assert.deepEqual(errors, []);
     } finally {
