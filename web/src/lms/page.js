@@ -57,7 +57,8 @@ async function start() {
 
   let embed = null;
   const session = lms ? createScormSession(lms, {
-    snapshot: () => ({ link: embed?.state()?.link ?? resume?.link ?? `#/${options.route}`, code: loadCode(codeKey) ?? undefined }),
+    // Where this browser keeps no code (storage refused), the code from the LMS stays rather than none.
+    snapshot: () => ({ link: embed?.state()?.link ?? resume?.link ?? `#/${options.route}`, code: loadCode(codeKey) ?? resume?.code }),
     onNote: say,
   }) : null;
   if (api && !lms) say('Your course platform did not open a session: your score is not recorded this time. Reload the page to try again.');
