@@ -26,6 +26,7 @@ let browser;
 let page;
 const errors = [];
 const foreign = [];
+const seen = []; // every request heard: the check for foreign ones is only worth something if requests are heard
 
 function watch(p, allowed) {
   const origins = allowed.map((u) => new URL(u).origin);
@@ -33,6 +34,7 @@ function watch(p, allowed) {
   p.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
   p.on('request', (r) => {
     const url = r.url();
+    seen.push(url);
     if (!url.startsWith('data:') && !url.startsWith('blob:') && !origins.includes(new URL(url).origin)) foreign.push(url);
   });
 }
@@ -89,6 +91,7 @@ describe('Firefox', () => {
       await page.screenshot({ path: `${screenshotDir}/firefox-${entry.id}.png` });
     }
     assert.deepEqual(errors, []);
+    assert.ok(seen.some((u) => u.endsWith('.wasm')), `requests are heard: ${seen.length}`);
     assert.deepEqual(foreign, []);
   });
 
