@@ -159,6 +159,7 @@ export default defineConfig({
       input: {
         index: `${root}web/index.html`,
         'embed-page': `${root}web/embed.html`,
+        'scorm-page': `${root}web/scorm.html`, // the SCORM packages' launch page (build-scripts/scorm-packages.mjs)
         [EMBED_ENTRY]: `${root}web/src/embed/element.js`,
       },
       output: {

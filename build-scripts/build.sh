@@ -36,6 +36,9 @@ build_site() {
   # dist/'s top level: quantlab.js, quantlab.d.ts and the quantlab-{simd,scalar}.{mjs,wasm} modules just built.
   say "assembling dist/ with Vite"
   node_modules/.bin/vite build --logLevel warn
+  # One SCORM 1.2 and one SCORM 2004 package per exercise of the registry, into dist/scorm/ (README, "Course
+  # platforms (SCORM)").
+  node build-scripts/scorm-packages.mjs
 }
 
 mkdir -p build

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs only what QuantLab needs and is missing: Debian packages (cmake, g++, make, emscripten, catch2,
-# chromium, nodejs, npm, zlib1g-dev, dataset-fashion-mnist) and the npm packages pinned in package-lock.json.
+# chromium, firefox-esr, nodejs, npm, zlib1g-dev, dataset-fashion-mnist) and the npm packages pinned in package-lock.json.
 # Safe to run again: it does nothing when everything is present. Works as root or through sudo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,11 +15,12 @@ declare -A PROOF=(
   [emscripten]=/usr/bin/em++
   [catch2]=/usr/include/catch2/catch.hpp
   [chromium]=/usr/bin/chromium
+  [firefox-esr]=/usr/bin/firefox-esr
   [zlib1g-dev]=/usr/include/zlib.h
   [dataset-fashion-mnist]=${QUANTLAB_FASHION_MNIST_DIR:-/usr/share/datasets/fashion-mnist}/t10k-images-idx3-ubyte.gz
 )
 missing=()
-for pkg in cmake g++ make emscripten catch2 chromium zlib1g-dev dataset-fashion-mnist; do
+for pkg in cmake g++ make emscripten catch2 chromium firefox-esr zlib1g-dev dataset-fashion-mnist; do
   [ -e "${PROOF[$pkg]}" ] || missing+=("$pkg")
 done
 # The model loader's fuzzer (build-scripts/fuzz.sh): clang 14 (Emscripten's own compiler) and libFuzzer's runtime.
@@ -32,7 +33,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
   if [ ! -f /etc/debian_version ] || ! command -v apt-get >/dev/null 2>&1; then
     say "This is not a Debian system, so QuantLab cannot install its tools for you. Please install:"
     say "  CMake >= 3.21, a C++17 compiler, make, Emscripten 3.1.x, Catch2 v2 (catch2/catch.hpp),"
-    say "  Chromium, Node.js >= 18 with npm, clang 14 with libFuzzer, zlib (headers), Fashion-MNIST's idx .gz files in"
+    say "  Chromium, Firefox ESR, Node.js >= 18 with npm, clang 14 with libFuzzer, zlib (headers), Fashion-MNIST's idx .gz files in"
     say "  /usr/share/datasets/fashion-mnist (or QUANTLAB_FASHION_MNIST_DIR). Missing here: ${missing[*]}"
     exit 1
   fi

@@ -3,7 +3,8 @@
 # Catch2 natively, under AddressSanitizer + UBSan, and as WebAssembly (SIMD and scalar) in Node; then the
 # Node tests of the built JS API and of learner mode; libFuzzer on the model loader for 30 s (ASan + UBSan, clang
 # 14: docs/fuzzing.md); then the browser tests: Debian's Chromium, headless,
-# driven by playwright-core against dist/ served on localhost (screenshots in build/screenshots/).
+# driven by playwright-core against dist/ served on localhost (screenshots in build/screenshots/), Debian's
+# firefox-esr through WebDriver BiDi (puppeteer-core) for the pages, and the SCORM packages played by scorm-again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
@@ -21,7 +22,7 @@ step "Node tests of the JS API (dist/quantlab.js) and of learner mode's checks"
 node --no-experimental-fetch --test tests/node/
 step "Fuzzing the model loader: libFuzzer, AddressSanitizer + UBSan, 30 s"
 ./build-scripts/fuzz.sh 30 loader
-step "Browser tests: headless Chromium against dist/ on localhost"
+step "Browser tests: headless Chromium and Firefox against dist/ on localhost"
 # One test file at a time, so that the printed timings are not measured against each other (the flag exists
 # from Node 20.10 on; older Node runs files one at a time on 2 cores anyway).
 one_at_a_time=$(node -p 'const [a, b] = process.versions.node.split(".").map(Number); a > 20 || (a === 20 && b >= 10) ? "--test-concurrency=1" : ""')

@@ -154,15 +154,16 @@ function withEmbedCode(view, route) {
   const { number, title } = exerciseById(route);
   let section = null;
   let destroyed = false;
-  Promise.all([import('../embed/copy-code.js'), import('../embed/snippets.js')]).then(([{ embedCodeSection }, { embedSnippets }]) => {
+  Promise.all([import('../embed/copy-code.js'), import('../embed/snippets.js'), import('../lms/packages.js')]).then(([{ embedCodeSection }, { embedSnippets }, { packageLinks }]) => {
     if (destroyed) return;
+    const packages = packageLinks(exerciseById(route)).map((p) => ({ href: new URL(p.path, location.href).href, label: p.label }));
     section = embedCodeSection(() => embedSnippets({
       base: new URL('./', location.href).href, // where this copy of dist/ is hosted
       route,
       number,
       title,
       params: parseHash(location.hash).params,
-    }));
+    }), packages);
     app.append(section);
   }, () => {}); // without it, the page is all there
   return {

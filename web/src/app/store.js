@@ -44,6 +44,14 @@ export function onChange(fn) {
 
 export const loadCode = (exercise) => read(`code:${exercise}`);
 export const saveCode = (exercise, code) => write(`code:${exercise}`, code);
+/** Forgets the code kept under this key (a SCORM launch that starts afresh: lms/page.js). */
+export function forgetCode(exercise) {
+  try {
+    storage()?.removeItem(`${PREFIX}code:${exercise}`);
+  } catch {
+    // nothing stored
+  }
+}
 
 export function getStatus(exercise) {
   const s = read(`status:${exercise}`);
