@@ -74,6 +74,7 @@ const ENTRIES = [
       seed: int(0, 99999, 0),
       scheme: choice(['tensor', 'channel'], 'tensor'), // one int8 weight scale per tensor or per output channel
       input: int(0, 99, 0),
+      weights: choice(['random', 'trained'], 'random'), // the notebook's random SimpleNet, or the one trained on Fashion-MNIST
     },
     page: () => import('./ex4-model/lab.js'),
     tasks: () => import('./ex4-model/tasks.js'),
