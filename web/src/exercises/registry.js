@@ -79,6 +79,19 @@ const ENTRIES = [
     page: () => import('./ex4-model/lab.js'),
     tasks: () => import('./ex4-model/tasks.js'),
   },
+  {
+    id: 'ex5',
+    number: 5,
+    slug: 'zero-point',
+    nav: 'Zero-point',
+    title: 'Asymmetric quantization and the zero-point',
+    blurb: 'A grid that fits the range: ReLU outputs use all 256 levels instead of 128, and 0.0 stays exact.',
+    params: {
+      bits: int(2, 8, 3), // of the skewed weights' grids
+    },
+    page: () => import('./ex5-zero-point/lab.js'),
+    tasks: () => import('./ex5-zero-point/tasks.js'),
+  },
 ];
 
 const RESERVED_NAMES = [...EMBED_OPTIONS, ...FRAME_OPTIONS]; // an embedding's own options
