@@ -19,6 +19,7 @@ import { EMBED_OPTIONS, FRAME_OPTIONS } from '../embed/names.js';
 import { NOTEBOOK_WEIGHTS } from './ex1-symmetric/data.js';
 import { NOTEBOOK_CHANNEL_SCALES } from './ex2-per-channel/data.js';
 import { DISTRIBUTIONS } from './ex3-bit-width/data.js';
+import { BITS, METHOD_IDS } from './ex6-calibration/data.js';
 
 const ENTRIES = [
   {
@@ -91,6 +92,20 @@ const ENTRIES = [
     },
     page: () => import('./ex5-zero-point/lab.js'),
     tasks: () => import('./ex5-zero-point/tasks.js'),
+  },
+  {
+    id: 'ex6',
+    number: 6,
+    slug: 'calibration',
+    nav: 'Calibration',
+    title: 'Static quantization and calibration',
+    blurb: 'Fix the activations’ range ahead of time from 1,024 images: min/max, percentiles, MSE search or entropy, measured on 10,000 test images.',
+    params: {
+      method: choice(METHOD_IDS, 'minmax'),
+      bits: choice(BITS, '8'), // of the activations (weights: int8 per channel)
+    },
+    page: () => import('./ex6-calibration/lab.js'),
+    tasks: () => import('./ex6-calibration/tasks.js'),
   },
 ];
 
