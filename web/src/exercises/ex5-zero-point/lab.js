@@ -11,6 +11,7 @@ import { dB, exact, sig } from '../../ui/format.js';
 import { skewedWeights } from './data.js';
 
 const NOISE_POINTS = 0.3;
+const rgba = (color, alpha) => color.replace(/^rgb\((.*)\)$/, `rgba($1, ${alpha})`);
 
 const lesson = {
   idea: [
@@ -71,7 +72,7 @@ function gridChart(c, { x, bits, sym, aff }) {
   options.plugins.annotation = {
     annotations: {
       zero: { type: 'line', xMin: 0, xMax: 0, borderColor: c.series[3], borderWidth: 2,
-        label: { display: true, content: `0.0 = affine level z = ${aff.zeroPoint}`, position: 'start', backgroundColor: c.series[3], color: '#fff', font: { size: 11 } } },
+        label: { display: true, content: `0.0 = affine level z = ${aff.zeroPoint}`, position: 'start', backgroundColor: rgba(c.series[3], 0.22), color: c.text, font: { size: 11 } } },
     },
   };
   const datasets = [];

@@ -62,7 +62,7 @@ function histogramChart(c, r, chosen, label) {
     annotations: {
       clipped: { type: 'box', xMin: Math.min(chosen.hi, r.max), xMax: r.max * 1.02, backgroundColor: rgba(c.series[3], 0.12), borderWidth: 0 },
       hi: { type: 'line', xMin: chosen.hi, xMax: chosen.hi, borderColor: c.series[3], borderWidth: 2,
-        label: { display: true, content: `${label}: hi = ${sig(chosen.hi, 4)}`, position: 'start', backgroundColor: c.series[3], color: '#fff', font: { size: 11 } } },
+        label: { display: true, content: `${label}: hi = ${sig(chosen.hi, 4)}`, position: 'start', backgroundColor: rgba(c.series[3], 0.22), color: c.text, font: { size: 11 } } },
     },
   };
   return {
@@ -83,7 +83,7 @@ function searchChart(c, search, bits) {
   options.plugins.annotation = {
     annotations: {
       best: { type: 'line', xMin: best.x, xMax: best.x, borderColor: c.series[3], borderWidth: 2, borderDash: [5, 4],
-        label: { display: true, content: `smallest MSE: hi = ${sig(best.x, 4)}`, position: 'end', backgroundColor: c.series[3], color: '#fff', font: { size: 11 } } },
+        label: { display: true, content: `smallest MSE: hi = ${sig(best.x, 4)}`, position: 'end', backgroundColor: rgba(c.series[3], 0.22), color: c.text, font: { size: 11 } } },
     },
   };
   return {
@@ -114,10 +114,51 @@ function curveChart(c, r) {
   return { type: 'line', data: { datasets }, options };
 }
 
+/** A long-tailed sample like ReLU outputs (NumPy: np.random.seed(6); x = np.random.randn(4000); x = where(x > 0, x², 0)). */
+const sample = (lab) => Array.from(lab.randn(6, 4000), (v) => (v > 0 ? v * v : 0));
+
+/**
+ * The two parts of the quantization MSE over the ranges [0, max · i / 40]: rounding error (the values inside the
+ * range) and clipping error (the values beyond it), each summed over its values and divided by all of them.
+ */
+function errorParts(lab, x, bits) {
+  const max = Math.max(...x);
+  const parts = [];
+  for (let i = 1; i <= 40; i++) {
+    const hi = (max * i) / 40;
+    const { recovered } = lab.fakeQuantize(x, { lo: 0, hi, bits });
+    let rounding = 0;
+    let clipping = 0;
+    x.forEach((v, k) => {
+      const e = (v - recovered[k]) ** 2;
+      if (v > hi) clipping += e;
+      else rounding += e;
+    });
+    parts.push({ hi, rounding: rounding / x.length, clipping: clipping / x.length });
+  }
+  return parts;
+}
+
+function partsChart(c, parts) {
+  const positive = parts.flatMap((p) => [p.rounding, p.clipping, p.rounding + p.clipping]).filter((v) => v > 0);
+  const options = baseOptions(c, {
+    x: { type: 'linear', min: 0, title: 'hi (the range is [0, hi])' },
+    y: logAxis(c, positive, 'error (log scale)'),
+  });
+  options.plugins.tooltip.callbacks = { label: (item) => `${item.dataset.label}: ${sig(item.parsed.y, 4)}` };
+  const line = (label, key, color, dash) => ({
+    label, data: parts.filter((p) => (key ? p[key] : p.rounding + p.clipping) > 0).map((p) => ({ x: p.hi, y: key ? p[key] : p.rounding + p.clipping })),
+    borderColor: color, backgroundColor: color, pointRadius: 0, borderWidth: 2, borderDash: dash,
+  });
+  return { type: 'line', data: { datasets: [line('rounding error', 'rounding', c.series[0], [6, 4]), line('clipping error', 'clipping', c.series[1], [2, 3]), line('total (the MSE)', null, c.series[3])] }, options };
+}
+
 function mountLab(root, { lab, params, spec, setParams }) {
   const view = createViewState({ method: params.method, bits: params.bits }, { setParams, render: () => render() });
   const methodRadios = radioGroup({ legend: 'Calibration method', labels: Object.fromEntries(spec.method.values.map((id) => [id, METHODS[id].label])), onChange: (method) => view.set({ method }) });
   const bitsRadios = radioGroup({ legend: 'Activation bits', labels: Object.fromEntries(spec.bits.values.map((b) => [b, `${b} bits`])), onChange: (bits) => view.set({ bits }) });
+  const x = sample(lab);
+  const parts = chartFigure({ title: 'Rounding error and clipping error of a long-tailed sample' });
   const status = jobStatus({ what: 'the calibration and the evaluations' });
   const histogram = chartFigure({ title: 'Hidden activations over the 1,024 calibration images, and the chosen range' });
   const tableHost = h('div', { class: 'table-host' });
@@ -131,6 +172,8 @@ function mountLab(root, { lab, params, spec, setParams }) {
     h('h3', { text: 'How many calibration images?' }), curve.figure);
   root.append(
     h('div', { class: 'controls' }, methodRadios.field, bitsRadios.field),
+    parts.figure,
+    h('h3', { text: 'The trained network’s activations' }),
     h('p', { text: 'The page downloads the calibration images, the test images and the trained network (5.7 MB), then calibrates with every method and evaluates static quantization on the 10,000 test images in a Web Worker: about 30 evaluations, a few seconds.' }),
     status.el, results);
   let result = null;
@@ -139,6 +182,11 @@ function mountLab(root, { lab, params, spec, setParams }) {
     const { method, bits } = view.get();
     methodRadios.set(method);
     bitsRadios.set(bits);
+    const p = errorParts(lab, x, Number(bits));
+    const bestPart = p.reduce((a, b) => (a.rounding + a.clipping <= b.rounding + b.clipping ? a : b));
+    parts.update((c) => partsChart(c, p),
+      `4,000 long-tailed values (half of them 0, the largest ${sig(Math.max(...x), 4)}) at ${bits} bits, for ranges [0, hi]. Narrow ranges clip the tail: the clipping error falls as hi grows. ` +
+      `Wide ranges make the step coarse: the rounding error grows with hi². Their sum is smallest at hi = ${sig(bestPart.hi, 3)}, well below the largest value: that balance is what a calibration method looks for.`);
     if (!result) return;
     const r = result;
     const chosen = r.methods[method][bits];
@@ -187,7 +235,7 @@ function mountLab(root, { lab, params, spec, setParams }) {
     },
     destroy() {
       status.destroy();
-      for (const f of [histogram, search, curve]) f.destroy();
+      for (const f of [parts, histogram, search, curve]) f.destroy();
     },
   };
 }
