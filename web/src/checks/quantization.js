@@ -292,8 +292,8 @@ export function expectZeroPoints(got, want, spec, { x, scales, what = 'zeroPoint
     const v = expectNumber(values[g], name);
     if (v === z) return;
     if (!Number.isInteger(v)) {
-      fail(`${name} is ${show(v)}, not a whole number: the zero point is a level, the integer that 0.0 maps to, so ` +
-        `round it (np.rint). With a fractional zero point 0.0 falls between two levels and is no longer exact.`, { cause: 'zero-point-not-integer' });
+      fail(`${name} is ${show(v)}: a zero point is a level, a whole number. Round it (np.rint): with a fractional zero ` +
+        'point, 0.0 falls between two levels and is no longer exact.', { cause: 'zero-point-not-integer' });
     }
     if (v === -z && z !== 0) fail(`${name} is ${int(v)} but NumPy gives ${int(z)}: the sign is flipped. The zero point is the level of 0.0: qmin − round(min / scale).`);
     if (v < spec.qmin || v > spec.qmax) {

@@ -2,7 +2,9 @@
 // and "Try again" when a file is missing or broken or the job fails; nothing left over when it is done. The
 // page draws its charts only from a result, so a failure never leaves a NaN or a blank chart behind.
 import { h } from '../ui/dom.js';
-import { runDataJob } from './client.js';
+
+// The client (and the worker's URL) load when a job starts: the page draws first, and Node can import the pages.
+const client = () => import('./client.js');
 
 /**
  * {el, start(job, onResult)}: start() runs runDataJob(job) and calls onResult(result) when it succeeds.
@@ -29,11 +31,11 @@ export function jobStatus({ what }) {
     progress.removeAttribute('value');
     text.textContent = `Preparing ${what}…`;
     el.closest('.exercise')?.setAttribute('aria-busy', 'true');
-    const run = runDataJob({ ...job, onProgress: ({ fraction, text: t }) => {
+    const run = lazyRun(() => client().then(({ runDataJob }) => runDataJob({ ...job, onProgress: ({ fraction, text: t }) => {
       if (fraction === null || fraction === undefined) progress.removeAttribute('value');
       else progress.value = fraction;
       if (t) text.textContent = t;
-    } });
+    } })));
     running = run;
     const finish = () => {
       if (running === run) running = null;
@@ -60,4 +62,22 @@ export function jobStatus({ what }) {
     });
   }
   return { el, start, destroy: () => running?.cancel() };
+}
+
+/** {promise, cancel()} of a job whose runner is still loading: a cancel before it starts cancels it once it has. */
+function lazyRun(load) {
+  let inner = null;
+  let cancelled = false;
+  const promise = load().then((run) => {
+    inner = run;
+    if (cancelled) run.cancel();
+    return run.promise;
+  });
+  return {
+    promise,
+    cancel() {
+      cancelled = true;
+      inner?.cancel();
+    },
+  };
 }

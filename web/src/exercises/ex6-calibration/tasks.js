@@ -18,6 +18,7 @@ function roundHalfEven(v) {
 const DEMO = `// Run prints these lines.
 const acts = [0, 0, 0.4, 1.2, 0, 2.5, 0.7, 9.5, 0.1, 1.9, 0, 3.3];
 console.log('99th percentile', percentile(acts, 99));
+console.log('fake-quantized at [0, 4], 3 bits', fakeQuantize(acts, 0, 4, 3));
 console.log('MSE-optimal range at 3 bits', mseSearch(acts, 3, 20));
 `;
 
