@@ -106,9 +106,9 @@ function trainedView({ lab, scheme, onScheme }) {
     const int8 = r[current];
     schemeRadios.set(current);
     fill(numbers,
-      h('div', {}, h('dt', { text: 'float32' }), h('dd', { class: 'acc-fp32', text: percent(r.fp32.accuracy) })),
-      h('div', {}, h('dt', { text: `int8, ${SCHEME_LABELS.tensor}` }), h('dd', { class: 'acc-tensor', text: percent(r.tensor.accuracy) })),
-      h('div', {}, h('dt', { text: `int8, ${SCHEME_LABELS.channel}` }), h('dd', { class: 'acc-channel', text: percent(r.channel.accuracy) })));
+      h('div', {}, h('dt', { text: 'float32' }), h('dd', { class: 'acc-fp32', title: `${(r.fp32.accuracy * r.count).toFixed(0)} of ${r.count} test images`, text: percent(r.fp32.accuracy) })),
+      h('div', {}, h('dt', { text: `int8, ${SCHEME_LABELS.tensor}` }), h('dd', { class: 'acc-tensor', title: `${(r.tensor.accuracy * r.count).toFixed(0)} of ${r.count} test images`, text: percent(r.tensor.accuracy) })),
+      h('div', {}, h('dt', { text: `int8, ${SCHEME_LABELS.channel}` }), h('dd', { class: 'acc-channel', title: `${(r.channel.accuracy * r.count).toFixed(0)} of ${r.count} test images`, text: percent(r.channel.accuracy) })));
     verdict.textContent = `Per tensor: ${compareAccuracy(r.tensor.accuracy, r.fp32.accuracy)}. Per channel: ${compareAccuracy(r.channel.accuracy, r.fp32.accuracy)}. ` +
       `One standard error of an accuracy near 87% over 10,000 images is about 0.3 points, so a smaller difference says nothing about which version is better; the int8 network makes different mistakes, not more of them.`;
     confusion.update((c) => confusionChart(c, int8, r.fp32),

@@ -211,8 +211,8 @@ function mountLab(root, { lab, params, spec, setParams }) {
     fill(accuracyTable, table({
       caption: `Test accuracy (10,000 images) with the hidden activations quantized; float32: ${percent(a.fp32)}`,
       columns: ['activations', 'symmetric', 'points', 'affine', 'points'],
-      rows: [8, 4].map((b) => [`${b} bits`, h('span', { class: `acc-symmetric${b}`, text: percent(a[`symmetric${b}`]) }), diff(a[`symmetric${b}`]),
-        h('span', { class: `acc-affine${b}`, text: percent(a[`affine${b}`]) }), diff(a[`affine${b}`])]),
+      rows: [8, 4].map((b) => [`${b} bits`, h('span', { class: `acc-symmetric${b}`, title: exact(a[`symmetric${b}`]), tabindex: '0', text: percent(a[`symmetric${b}`]) }), diff(a[`symmetric${b}`]),
+        h('span', { class: `acc-affine${b}`, title: exact(a[`affine${b}`]), tabindex: '0', text: percent(a[`affine${b}`]) }), diff(a[`affine${b}`])]),
     }));
     const lost4 = 100 * (a.fp32 - a.symmetric4);
     accuracyText.textContent = `The float32 network classifies ${percent(a.fp32)} of the 10,000 test images correctly. Here every hidden activation is quantized and dequantized (fake quantization) over the range [${sig(r.range.lo, 4)}, ${sig(r.range.hi, 4)}], the minimum and maximum over the 1,024 calibration images; the weights stay float32. ` +

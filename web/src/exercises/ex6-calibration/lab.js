@@ -50,7 +50,7 @@ function histogramChart(c, r, chosen, label) {
   const bins = r.histogram.length;
   const width = r.max / bins;
   const options = baseOptions(c, {
-    x: { type: 'linear', min: 0, max: r.max * 1.02, title: 'activation value (the values > 0)', grid: { display: false } },
+    x: { type: 'linear', min: 0, max: Math.ceil(r.max * 1.02), title: 'activation value (the values > 0)', grid: { display: false } },
     y: { title: 'values per bin', beginAtZero: true },
     legend: false,
   });
@@ -60,7 +60,7 @@ function histogramChart(c, r, chosen, label) {
   };
   options.plugins.annotation = {
     annotations: {
-      clipped: { type: 'box', xMin: Math.min(chosen.hi, r.max), xMax: r.max * 1.02, backgroundColor: rgba(c.series[3], 0.12), borderWidth: 0 },
+      clipped: { type: 'box', xMin: Math.min(chosen.hi, r.max), xMax: Math.ceil(r.max * 1.02), backgroundColor: rgba(c.series[3], 0.12), borderWidth: 0 },
       hi: { type: 'line', xMin: chosen.hi, xMax: chosen.hi, borderColor: c.series[3], borderWidth: 2,
         label: { display: true, content: `${label}: hi = ${sig(chosen.hi, 4)}`, position: 'start', backgroundColor: rgba(c.series[3], 0.22), color: c.text, font: { size: 11 } } },
     },
