@@ -125,7 +125,7 @@ async function checkDequantize(ctx, x, bits) {
 }
 
 /** A skewed row of weights: mostly small and positive, a short negative tail. */
-const skewed = (lab, seed, n) => Array.from(lab.rand(seed, n), (u) => -0.12 + 0.9 * u ** 3);
+const skewed = (lab, seed, n) => Array.from(lab.rand(seed, n), (u) => -0.12 + 0.9 * u * u * u);
 /** ReLU outputs: 40% exactly 0, the rest positive. */
 const relu = (lab, seed, n) => Array.from(lab.rand(seed, n), (u) => (u < 0.4 ? 0 : 3 * u));
 
