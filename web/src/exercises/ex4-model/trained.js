@@ -110,7 +110,7 @@ function trainedView({ lab, scheme, onScheme }) {
       h('div', {}, h('dt', { text: `int8, ${SCHEME_LABELS.tensor}` }), h('dd', { class: 'acc-tensor', title: `${(r.tensor.accuracy * r.count).toFixed(0)} of ${r.count} test images`, text: percent(r.tensor.accuracy) })),
       h('div', {}, h('dt', { text: `int8, ${SCHEME_LABELS.channel}` }), h('dd', { class: 'acc-channel', title: `${(r.channel.accuracy * r.count).toFixed(0)} of ${r.count} test images`, text: percent(r.channel.accuracy) })));
     verdict.textContent = `Per tensor: ${compareAccuracy(r.tensor.accuracy, r.fp32.accuracy)}. Per channel: ${compareAccuracy(r.channel.accuracy, r.fp32.accuracy)}. ` +
-      `One standard error of an accuracy near 87% over 10,000 images is about 0.3 points, so a smaller difference says nothing about which version is better; the int8 network makes different mistakes, not more of them.`;
+      `One standard error of an accuracy near 87% over 10,000 images is about 0.3 points, so a smaller difference says nothing about which version is better: int8 changes which images are misclassified (below) far more than how many.`;
     confusion.update((c) => confusionChart(c, int8, r.fp32),
       `Rows are the true classes, columns the int8 network’s predictions (${SCHEME_LABELS[current]}); the diagonal holds the ${int8.correct.toLocaleString('en-US')} correct answers. ` +
       `The largest confusions: ${topConfusions(int8).join('; ')}. Hover a cell for its count and float32’s.`);
