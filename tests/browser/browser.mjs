@@ -81,7 +81,8 @@ async function open(env, route, {
 
 /** For every chart canvas of a page, frame or locator (shadow roots included): its size and how many pixels are not blank. */
 export function canvasInk(page) {
-  return page.locator('canvas').evaluateAll((canvases) => canvases.map((c) => {
+  // Canvases on screen only: a page may keep charts hidden until their data arrive (exercises 5 and 6).
+  return page.locator('canvas').evaluateAll((canvases) => canvases.filter((c) => c.checkVisibility()).map((c) => {
     const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
     let ink = 0;
     for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) ink++;

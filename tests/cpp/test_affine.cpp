@@ -69,3 +69,54 @@ TEST_CASE("affine per channel: one scale and zero point per row", "[affine]") {
   CHECK(rec[1] == 0.0);
   CHECK(rec[8] == 0.0);
 }
+
+// ---- against NumPy (tests/reference/make_affine_reference.py → numpy_affine_reference.hpp), bit for bit ----
+
+#include <iterator>
+
+#include "numpy_affine_reference.hpp"
+
+namespace {
+
+template <typename T, std::size_t N>
+std::vector<T> as_vec(const T (&a)[N]) {
+  return std::vector<T>(std::begin(a), std::end(a));
+}
+
+}  // namespace
+
+#define QUANTLAB_AFFINE_CASE(name, bits)                                                                      \
+  do {                                                                                                        \
+    INFO(#name " at " #bits " bits");                                                                         \
+    const auto t = quantlab::affine_quantize(as_vec(numpy_affine_ref::name##_x), bits);                       \
+    CHECK(t.q == as_vec(numpy_affine_ref::name##_q_bits##bits));                                              \
+    CHECK(t.scale == numpy_affine_ref::name##_scale_bits##bits);                                              \
+    CHECK(t.zero_point == numpy_affine_ref::name##_zero_point_bits##bits);                                    \
+    CHECK(quantlab::affine_dequantize(t.q, t.scale, t.zero_point) == as_vec(numpy_affine_ref::name##_recovered_bits##bits)); \
+  } while (false)
+
+#define QUANTLAB_AFFINE_ALL_BITS(name) \
+  QUANTLAB_AFFINE_CASE(name, 2);       \
+  QUANTLAB_AFFINE_CASE(name, 3);       \
+  QUANTLAB_AFFINE_CASE(name, 4);       \
+  QUANTLAB_AFFINE_CASE(name, 8);       \
+  QUANTLAB_AFFINE_CASE(name, 12);      \
+  QUANTLAB_AFFINE_CASE(name, 16)
+
+TEST_CASE("affine quantization equals NumPy: skewed, ReLU, all-negative and all-positive data, 2 to 16 bits", "[affine][numpy]") {
+  QUANTLAB_AFFINE_ALL_BITS(skewed);
+  QUANTLAB_AFFINE_ALL_BITS(relu);
+  QUANTLAB_AFFINE_ALL_BITS(negative);
+  QUANTLAB_AFFINE_ALL_BITS(positive);
+}
+
+TEST_CASE("affine per channel equals NumPy row by row", "[affine][numpy]") {
+  const auto w = as_vec(numpy_affine_ref::rows_w);
+  for (const int bits : {4, 8}) {
+    INFO(bits << " bits");
+    const auto t = quantlab::affine_per_channel_quantize(w, 4, 5, bits);
+    CHECK(t.q == (bits == 4 ? as_vec(numpy_affine_ref::rows_q_bits4) : as_vec(numpy_affine_ref::rows_q_bits8)));
+    CHECK(t.scales == (bits == 4 ? as_vec(numpy_affine_ref::rows_scales_bits4) : as_vec(numpy_affine_ref::rows_scales_bits8)));
+    CHECK(t.zero_points == (bits == 4 ? as_vec(numpy_affine_ref::rows_zero_points_bits4) : as_vec(numpy_affine_ref::rows_zero_points_bits8)));
+  }
+}

@@ -34,7 +34,7 @@ describe('the registry', () => {
     assert.deepEqual(Object.keys(STATE.ex1), ['bits', 'w']);
     assert.deepEqual(Object.keys(STATE.ex2), ['bits', 's']);
     assert.deepEqual(Object.keys(STATE.ex3), ['dist', 'hi']);
-    assert.deepEqual(Object.keys(STATE.ex4), ['seed', 'scheme', 'input']);
+    assert.deepEqual(Object.keys(STATE.ex4), ['seed', 'scheme', 'input', 'weights']); // weights: added with the old meaning as default
   });
 
   for (const e of EXERCISES) {

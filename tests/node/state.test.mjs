@@ -44,8 +44,11 @@ describe('parseHash and formatHash', () => {
     ['#/ex2?bits=4&s=0.5,0.1,1,10', 'ex2', { bits: 4, s: [0.5, 0.1, 1, 10] }],
     ['#/ex3?dist=outliers', 'ex3', { dist: 'outliers', hi: 8 }],
     ['#/ex3?dist=uniform&hi=12', 'ex3', { dist: 'uniform', hi: 12 }],
-    ['#/ex4?seed=7&scheme=channel', 'ex4', { seed: 7, scheme: 'channel', input: 0 }],
-    ['#/ex4?seed=7&scheme=channel&input=99', 'ex4', { seed: 7, scheme: 'channel', input: 99 }],
+    ['#/ex4?seed=7&scheme=channel', 'ex4', { seed: 7, scheme: 'channel', input: 0, weights: 'random' }],
+    ['#/ex4?seed=7&scheme=channel&input=99', 'ex4', { seed: 7, scheme: 'channel', input: 99, weights: 'random' }],
+    ['#/ex4?scheme=channel&weights=trained', 'ex4', { seed: 0, scheme: 'channel', input: 0, weights: 'trained' }],
+    ['#/ex5?bits=6', 'ex5', { bits: 6 }],
+    ['#/ex6?method=p9999&bits=4', 'ex6', { method: 'p9999', bits: '4' }],
   ];
   for (const [link, route, params] of LINKS) {
     it(`${link} opens route '${route}' with its state, and is written back the same`, () => {
@@ -68,6 +71,7 @@ describe('parseHash and formatHash', () => {
       ['#/ex3?dist=constructor&hi=1', 'ex3', ['dist', 'hi']],
       ['#/ex1?bits=%E0%A4%A', 'ex1', ['bits']],
       ['#/ex4?seed=-1&scheme=both&input=1e9&what=ever', 'ex4', ['seed', 'scheme', 'input', 'what']],
+      ['#/ex6?method=p50&bits=3&weights=trained', 'ex6', ['method', 'bits', 'weights']],
     ];
     for (const [hash, route, ignored] of cases) {
       const parsed = parseHash(hash);

@@ -5,8 +5,9 @@ import { formatValue } from '../ui/format.js';
 
 /** Thrown by a test to fail it with a message for the learner. */
 export class CheckFailure extends Error {}
-export function fail(message) {
-  throw new CheckFailure(message);
+/** Fails the test with `message`; `cause` is a short stable id of the mistake ('per-tensor'), carried to the results. */
+export function fail(message, { cause } = {}) {
+  throw new CheckFailure(message, cause ? { cause } : undefined);
 }
 
 /** Joins the notes of several checks (empty ones left out) into the one note of a passed test. */

@@ -145,7 +145,7 @@ function readLevels(got, want, spec, what) {
         'values wrap around. Choose Int16Array above 8 bits.');
     }
     fail(`${what} is a${/^[AEIOU]/.test(type) ? 'n' : ''} ${type}, which holds only ${range[0]}…${range[1]}, but the levels run from ` +
-      `${spec.qmin} to ${spec.qmax}: values wrap around. Choose ${spec.storage}.`);
+      `${spec.qmin} to ${spec.qmax}: values wrap around. Choose ${spec.storage}.`, { cause: 'storage-too-small' });
   }
   return Array.from(got);
 }
@@ -195,7 +195,15 @@ function affineScaleMistake(got, want, spec, { x, what, of }) {
   const sym = maxAbs(x) / (2 ** (spec.bits - 1) - 1);
   if (near(got, sym, 1e-12) && !near(sym, want, 1e-12)) {
     fail(`${what} is the symmetric scale max|x| / ${2 ** (spec.bits - 1) - 1}; with a zero point the scale spans the ` +
-      `whole range: (max − min) / ${steps}.`);
+      `whole range: (max − min) / ${steps}.`, { cause: 'scale-from-max-abs' });
+  }
+  for (const [k, words] of [[1, 'max|x|'], [2, '2 · max|x|']]) {
+    const fromMaxAbs = (k * maxAbs(x)) / steps;
+    if (near(got, fromMaxAbs, 1e-12) && !near(fromMaxAbs, want, 1e-12)) {
+      fail(`${what} is ${words} / ${steps}: you took the scale from the largest magnitude, as symmetric quantization does. ` +
+        `Affine quantization spreads its ${steps + 1} levels over the range the values really have: (max − min) / ${steps}, ` +
+        `here (${show(hi)} − ${show(lo)}) / ${steps}.`, { cause: 'scale-from-max-abs' });
+    }
   }
   const inner = Math.max(...x) - Math.min(...x);
   if (inner !== range && near(got, inner / steps, 1e-12)) {
@@ -283,10 +291,14 @@ export function expectZeroPoints(got, want, spec, { x, scales, what = 'zeroPoint
     const name = single ? what : `${what}[${g}]`;
     const v = expectNumber(values[g], name);
     if (v === z) return;
-    if (!Number.isInteger(v)) fail(`${name} is ${show(v)}: a zero point is a level, a whole number. Round it.`);
+    if (!Number.isInteger(v)) {
+      fail(`${name} is ${show(v)}: a zero point is a level, a whole number. Round it (np.rint): with a fractional zero ` +
+        'point, 0.0 falls between two levels and is no longer exact.', { cause: 'zero-point-not-integer' });
+    }
     if (v === -z && z !== 0) fail(`${name} is ${int(v)} but NumPy gives ${int(z)}: the sign is flipped. The zero point is the level of 0.0: qmin − round(min / scale).`);
     if (v < spec.qmin || v > spec.qmax) {
-      fail(`${name} = ${int(v)} is outside [${int(spec.qmin)}, ${int(spec.qmax)}]: clip it, so that it is a level.`);
+      fail(`${name} = ${int(v)} is outside [${int(spec.qmin)}, ${int(spec.qmax)}]: a zero point must be one of the levels. ` +
+        'It falls outside when the range leaves out 0: widen it to min(min x, 0) … max(max x, 0), or clip the zero point.', { cause: 'zero-point-out-of-range' });
     }
     const members = single ? Array.from(x) : spec.members(g, x.length).map((i) => x[i]);
     const s = single ? scales : scales[g];
@@ -316,6 +328,13 @@ export function expectQ(got, want, spec, { x, scales, zeroPoints = 0, what = 'q'
   for (let i = 0; i < levels.length; i++) {
     if (!Number.isInteger(levels[i])) {
       fail(`${what}[${i}] = ${show(levels[i])} is not a whole number: round x / scale to the nearest integer.`);
+    }
+  }
+  if (!spec.signed && Array.prototype.some.call(want, (v) => v > 2 ** (spec.bits - 1) - 1)) {
+    const [lo, hi] = [-(2 ** (spec.bits - 1)), 2 ** (spec.bits - 1) - 1];
+    if (levels.every((v, i) => v === Math.min(hi, Math.max(lo, want[i])))) {
+      fail(`${what} stops at ${hi}: you clipped to [${lo}, ${hi}], the signed range. These levels are unsigned, ` +
+        `0 … 2^bits − 1 = ${spec.qmax}: clip to [0, ${spec.qmax}], or the upper half of the range is lost.`, { cause: 'clip-signed-range' });
     }
   }
   if (spec.zeroPoint) zeroPointMistake(levels, want, spec, { zpAt, what });

@@ -63,6 +63,7 @@ async function runTest(test, ctx) {
     return { name: test.name, hidden: !!test.hidden, passed: true, message: typeof note === 'string' ? note : '' };
   } catch (e) {
     const message = e instanceof CheckFailure ? e.message : `the test itself failed: ${describeError(e).message}`;
-    return { name: test.name, hidden: !!test.hidden, passed: false, message };
+    const cause = e instanceof CheckFailure && typeof e.cause === 'string' ? e.cause : undefined;
+    return { name: test.name, hidden: !!test.hidden, passed: false, message, ...(cause ? { cause } : {}) };
   }
 }

@@ -20,6 +20,7 @@ import { oneNumber } from './ex0-number-formats/data.js';
 import { NOTEBOOK_WEIGHTS } from './ex1-symmetric/data.js';
 import { NOTEBOOK_CHANNEL_SCALES } from './ex2-per-channel/data.js';
 import { DISTRIBUTIONS } from './ex3-bit-width/data.js';
+import { BITS, METHOD_IDS } from './ex6-calibration/data.js';
 
 const ENTRIES = [
   {
@@ -89,9 +90,37 @@ const ENTRIES = [
       seed: int(0, 99999, 0),
       scheme: choice(['tensor', 'channel'], 'tensor'), // one int8 weight scale per tensor or per output channel
       input: int(0, 99, 0),
+      weights: choice(['random', 'trained'], 'random'), // the notebook's random SimpleNet, or the one trained on Fashion-MNIST
     },
     page: () => import('./ex4-model/lab.js'),
     tasks: () => import('./ex4-model/tasks.js'),
+  },
+  {
+    id: 'ex5',
+    number: 5,
+    slug: 'zero-point',
+    nav: 'Zero-point',
+    title: 'Asymmetric quantization and the zero-point',
+    blurb: 'A grid that fits the range: ReLU outputs use all 256 levels instead of 128, and 0.0 stays exact.',
+    params: {
+      bits: int(2, 8, 3), // of the skewed weights' grids
+    },
+    page: () => import('./ex5-zero-point/lab.js'),
+    tasks: () => import('./ex5-zero-point/tasks.js'),
+  },
+  {
+    id: 'ex6',
+    number: 6,
+    slug: 'calibration',
+    nav: 'Calibration',
+    title: 'Static quantization and calibration',
+    blurb: 'Fix the activations’ range ahead of time from 1,024 images: min/max, percentiles, MSE search or entropy, measured on 10,000 test images.',
+    params: {
+      method: choice(METHOD_IDS, 'minmax'),
+      bits: choice(BITS, '8'), // of the activations (weights: int8 per channel)
+    },
+    page: () => import('./ex6-calibration/lab.js'),
+    tasks: () => import('./ex6-calibration/tasks.js'),
   },
 ];
 

@@ -9,6 +9,8 @@ import {
   BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement,
   LogarithmicScale, PointElement, ScatterController, Tooltip,
 } from 'chart.js';
+import { MatrixController, MatrixElement } from 'chartjs-chart-matrix';
+import annotationPlugin from 'chartjs-plugin-annotation';
 import { h, uid } from './dom.js';
 import { colors, onThemeChange } from './theme.js';
 
@@ -69,6 +71,9 @@ const valueLabels = {
 
 Chart.register(ScatterController, LineController, BarController, PointElement, LineElement, BarElement,
   LinearScale, LogarithmicScale, CategoryScale, Legend, Tooltip, gridLevels, valueLabels);
+// Heatmaps (exercise 4's confusion matrix, exercise 5's levels) and lines, bands and labels drawn at values
+// (ranges, zero points, thresholds: exercises 5 and 6).
+Chart.register(MatrixController, MatrixElement, annotationPlugin);
 Chart.defaults.font.family = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif';
 Chart.defaults.font.size = 13;
 

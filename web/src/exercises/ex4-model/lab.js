@@ -9,6 +9,7 @@ import { baseOptions, chartFigure } from '../../ui/charts.js';
 import { fieldMessage, fill, h, radioGroup, slider, table, uid } from '../../ui/dom.js';
 import { sig } from '../../ui/format.js';
 import { SCHEME_LABELS } from './data.js';
+import { withTrainedMode } from './trained.js'; // the weights switch: random (the notebook) or trained on Fashion-MNIST
 
 const AGREEMENT_INPUTS = 100;
 
@@ -245,4 +246,4 @@ function mountLab(root, { lab, params, spec, setParams, started = () => {} }) {
 }
 
 // The exercise's number, title, URL parameters and tasks are declared in ../registry.js.
-export default { lesson, mountLab };
+export default withTrainedMode({ lesson, mountLab });
