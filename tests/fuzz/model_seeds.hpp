@@ -1,5 +1,6 @@
 // Seed inputs of the model-loader fuzzers: small valid model files of every kind the format allows (fp32, int8
-// per tensor and per channel; version 2: 2-4-bit, NF4, mixed layers, AWQ's input scales; one to three layers, sizes around the kernels' tiles), written by the core itself;
+// per tensor and per channel; version 2: 2-4-bit, NF4, mixed layers, AWQ's input scales; one to three layers,
+// sizes around the kernels' tiles), written by the core itself;
 // and the findings so far (crafted_seeds), which a random mutator does not reach by itself: a file whose declared
 // sizes wrap in 32 bits must also hold exactly the bytes the wrapped sizes leave (262 KB of biases).
 #pragma once
