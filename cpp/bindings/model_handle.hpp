@@ -28,13 +28,28 @@ class ModelHandle {
 
   val info() const {
     val o = val::object();
-    o.set("kind", std::string(model_.quantized() ? "int8" : "fp32"));
+    o.set("kind", std::string(!model_.quantized() ? "fp32" : model_.all_int8() ? "int8" : "lowbit"));
     o.set("perChannel", model_.per_channel());
     val sizes = val::array();
     sizes.call<void>("push", model_.input_size());
     for (const auto& l : model_.layers()) sizes.call<void>("push", l.out);
     o.set("layerSizes", sizes);
     o.set("sizeBytes", size_bytes_);
+    // Each layer's scheme (issue 13): {kind: 'fp32'|'int8'|'int2'|'int3'|'int4'|'nf4', bits, groupSize: 'tensor' |
+    // 'channel' | G (NF4: its block), inputScales: true for AWQ's}.
+    val layers = val::array();
+    for (const auto& l : model_.layers()) {
+      val s = val::object();
+      s.set("kind", quantlab::layer_kind(l));
+      s.set("bits", l.bits);
+      if (l.type == quantlab::WeightType::kFloat32) s.set("groupSize", val::null());
+      else if (l.group == 0) s.set("groupSize", std::string("tensor"));
+      else if (l.group >= l.in && l.type != quantlab::WeightType::kNf4) s.set("groupSize", std::string("channel"));
+      else s.set("groupSize", l.group);
+      s.set("inputScales", !l.input_scales.empty());
+      layers.call<void>("push", s);
+    }
+    o.set("layers", layers);
     return o;
   }
 

@@ -9,6 +9,7 @@
 #include "quantlab/errors.hpp"
 #include "quantlab/gptq.hpp"
 #include "quantlab/lowbit.hpp"
+#include "quantlab/lowbit_model.hpp"
 #include "quantlab/model.hpp"
 #include "quantlab/numpy_random.hpp"
 
@@ -24,61 +25,6 @@ double time_us(F&& body) {
   return std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count();
 }
 
-// One layer of the int4 model-to-be: packed 4-bit weights, group scales, fp32 bias.
-struct Int4Layer {
-  std::size_t in = 0, out = 0, group = 0;
-  std::vector<std::uint8_t> packed;
-  std::vector<float> scales, bias;
-};
-
-Int4Layer int4_layer(const LinearLayer& f, std::size_t group) {
-  Int4Layer l;
-  l.in = f.in;
-  l.out = f.out;
-  l.group = std::min(group, f.in);
-  const std::vector<double> w(f.weight.begin(), f.weight.end());
-  const GroupQuantized t = group_quantize(w, f.out, f.in, 4, Granularity::groups(l.group));
-  const std::vector<std::int8_t> q(t.q.begin(), t.q.end());
-  const std::vector<float> s(t.scales.begin(), t.scales.end());
-  l.packed = kernels::qs4_pack_weights(q.data(), l.out, l.in);
-  l.scales = kernels::qs4_pack_scales(s.data(), l.out, l.in, l.group);
-  l.bias = f.bias;
-  return l;
-}
-
-// SimpleNet with int4 weights: quantize each layer's activations per row (int8, padded for qs4), the qs4 kernel,
-// then bias and ReLU: the forward pass a phase-2 int4 Mlp will run.
-struct Int4Net {
-  std::vector<Int4Layer> layers;
-  mutable std::vector<float> act[2];
-  mutable std::vector<std::int16_t> qact;
-  mutable std::vector<float> row_scales;
-
-  void forward(const float* x, std::size_t batch, float* y, const kernels::KernelSet& ks) const {
-    const float* in = x;
-    for (std::size_t i = 0; i < layers.size(); ++i) {
-      const Int4Layer& l = layers[i];
-      const bool last = i + 1 == layers.size();
-      float* out = y;
-      if (!last) {
-        act[i % 2].resize(batch * l.out);
-        out = act[i % 2].data();
-      }
-      const std::size_t kp = kernels::qs4_padded_k(l.in);
-      qact.resize(batch * kp);
-      row_scales.resize(batch);
-      ks.qs8_quantize_rows(batch, l.in, kp, in, qact.data(), row_scales.data());
-      if (batch == 1) {
-        ks.qs4_gemv(l.out, l.in, l.group, qact.data(), row_scales[0], l.packed.data(), l.scales.data(), out);
-      } else {
-        ks.qs4_gemm(batch, l.out, l.in, l.group, qact.data(), row_scales.data(), l.packed.data(), l.scales.data(), out);
-      }
-      ks.f32_bias_act(batch, l.out, out, l.bias.data(), !last);
-      in = out;
-    }
-  }
-};
-
 const Mlp& fp32_net() {
   static const Mlp m = Mlp::simple_net(0);
   return m;
@@ -89,12 +35,15 @@ const Mlp& int8_net() {
   return m;
 }
 
-const Int4Net& int4_net(std::size_t group) {
-  static std::map<std::size_t, std::unique_ptr<Int4Net>> cache;
+// SimpleNet with int4 weights (lowbit_model.hpp): `group` weights per scale, per channel for group >= 784.
+const Mlp& int4_net(std::size_t group) {
+  static std::map<std::size_t, std::unique_ptr<Mlp>> cache;
   auto& slot = cache[group];
   if (!slot) {
-    slot = std::make_unique<Int4Net>();
-    for (const LinearLayer& l : fp32_net().layers()) slot->layers.push_back(int4_layer(l, group));
+    LayerScheme s;
+    s.bits = 4;
+    s.granularity = group >= 784 ? Granularity::per_channel() : Granularity::groups(group);
+    slot = std::make_unique<Mlp>(quantize_weights(fp32_net(), {s, s}));
   }
   return *slot;
 }
@@ -124,7 +73,7 @@ double time_simplenet_us(const std::string& weights, std::size_t group, std::siz
   double us = 0;
   if (weights == "int4") {
     check_group(group);
-    const Int4Net& net = int4_net(group);
+    const Mlp& net = int4_net(group);
     us = time_us([&] {
       for (std::size_t i = 0; i < iterations; ++i) net.forward(x.data(), batch, y.data(), ks);
     });
@@ -168,16 +117,17 @@ double time_layer_kernel_us(const std::string& weights, int layer, std::size_t g
   }
   if (weights != "int4") throw Error("weights must be 'int8' or 'int4', got '" + weights + "'");
   check_group(group);
-  const Int4Layer& l = int4_net(group).layers[static_cast<std::size_t>(layer - 1)];
+  const LinearLayer& l = int4_net(group).layers()[static_cast<std::size_t>(layer - 1)];
   const std::size_t kp = kernels::qs4_padded_k(in);
   std::vector<std::int16_t> a(batch * kp);
   ks.qs8_quantize_rows(batch, in, kp, x.data(), a.data(), scales.data());
   us = time_us([&] {
     for (std::size_t i = 0; i < iterations; ++i) {
       if (batch == 1) {
-        ks.qs4_gemv(out, in, l.group, a.data(), scales[0], l.packed.data(), l.scales.data(), y.data());
+        ks.qs4_gemv(out, in, l.kernel_group(), a.data(), scales[0], l.packed_q4.data(), l.packed_scales4.data(), y.data());
       } else {
-        ks.qs4_gemm(batch, out, in, l.group, a.data(), scales.data(), l.packed.data(), l.scales.data(), y.data());
+        ks.qs4_gemm(batch, out, in, l.kernel_group(), a.data(), scales.data(), l.packed_q4.data(), l.packed_scales4.data(),
+                    y.data());
       }
     }
   });

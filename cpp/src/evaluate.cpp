@@ -30,7 +30,7 @@ void check_hidden_specs(const Mlp& model, const std::vector<ActivationQuant>& hi
 
 // Scratch buffers of one layer-by-layer pass.
 struct Scratch {
-  std::vector<float> x, act[2];
+  std::vector<float> x, act[2], scaled;
   std::vector<std::int16_t> q, qnext;
   std::vector<std::int32_t> acc;
   std::vector<float> row_scales;
@@ -41,14 +41,35 @@ struct Scratch {
   }
 };
 
-// One layer as Mlp::forward computes it (fp32, or int8 weights with dynamically quantized activations).
+// One layer as Mlp::forward computes it (fp32 or NF4 on the fp32 kernels; int8 or 2-4-bit weights with
+// dynamically quantized activations; inputs divided by the layer's input scales first, if it has them).
 void forward_layer(const LinearLayer& l, const float* in, std::size_t batch, float* out, bool relu,
                    const kernels::KernelSet& k, Scratch& s) {
-  if (l.type == WeightType::kFloat32) {
+  if (!l.input_scales.empty()) {
+    s.scaled.resize(batch * l.in);
+    for (std::size_t r = 0; r < batch; ++r)
+      for (std::size_t c = 0; c < l.in; ++c) s.scaled[r * l.in + c] = in[r * l.in + c] / l.input_scales[c];
+    in = s.scaled.data();
+  }
+  if (l.type == WeightType::kFloat32 || l.type == WeightType::kNf4) {
     if (batch == 1) {
       k.f32_gemv(l.out, l.in, in, l.packed_f32.data(), out);
     } else {
       k.f32_gemm(batch, l.out, l.in, in, l.packed_f32.data(), out);
+    }
+    k.f32_bias_act(batch, l.out, out, l.bias.data(), relu);
+    return;
+  }
+  if (l.type == WeightType::kLowBit) {
+    const std::size_t kp = kernels::qs4_padded_k(l.in);
+    s.q.resize(batch * kp);
+    s.row_scales.resize(batch);
+    k.qs8_quantize_rows(batch, l.in, kp, in, s.q.data(), s.row_scales.data());
+    if (batch == 1) {
+      k.qs4_gemv(l.out, l.in, l.kernel_group(), s.q.data(), s.row_scales[0], l.packed_q4.data(), l.packed_scales4.data(), out);
+    } else {
+      k.qs4_gemm(batch, l.out, l.in, l.kernel_group(), s.q.data(), s.row_scales.data(), l.packed_q4.data(),
+                 l.packed_scales4.data(), out);
     }
     k.f32_bias_act(batch, l.out, out, l.bias.data(), relu);
     return;
@@ -171,9 +192,11 @@ Evaluation evaluate_fake_quant(const Mlp& model, const Dataset& data, const std:
 
 Evaluation evaluate_static(const Mlp& model, const Dataset& data, const std::vector<ActivationQuant>& hidden,
                            const kernels::KernelSet& ks) {
-  if (!model.quantized()) {
+  if (!model.all_int8()) {
     throw Error("static quantization runs an int8 model: quantize the fp32 model's weights first (quantizeDynamic)");
   }
+  for (const LinearLayer& l : model.layers())
+    if (!l.input_scales.empty()) throw Error("static quantization runs an int8 model without input scales");
   check_hidden_specs(model, hidden);
   std::vector<QuantParams> params;
   for (const ActivationQuant& h : hidden) {

@@ -7,6 +7,7 @@
 
 #include "quantlab/checked.hpp"
 #include "quantlab/errors.hpp"
+#include "quantlab/lowbit.hpp"
 #include "quantlab/numpy_random.hpp"
 #include "quantlab/quantize.hpp"
 
@@ -15,12 +16,169 @@ namespace quantlab {
 Mlp::Mlp(std::vector<LinearLayer> layers) : layers_(std::move(layers)) {
   for (LinearLayer& l : layers_) {
     if (l.type == WeightType::kFloat32) {
+      l.bits = 32;
       l.packed_f32 = kernels::f32_pack_weights(l.weight.data(), l.out, l.in);
-    } else {
+    } else if (l.type == WeightType::kInt8) {
+      l.bits = 8;
+      l.group = l.scales.size() == 1 ? 0 : l.in;
       l.packed_q = kernels::qs8_pack_weights(l.qweight.data(), l.out, l.in);
       l.col_scales = l.scales.size() == 1 ? std::vector<float>(l.out, l.scales[0]) : l.scales;
+    } else if (l.type == WeightType::kLowBit) {
+      l.packed_q4 = kernels::qs4_pack_weights(l.qweight.data(), l.out, l.in);
+      std::vector<float> row_scales = l.scales;
+      if (l.group == 0) row_scales.assign(l.out, l.scales[0]);  // per tensor: the one scale on every row
+      l.packed_scales4 = kernels::qs4_pack_scales(row_scales.data(), l.out, l.in, l.kernel_group());
+    } else {
+      // NF4: float32(codebook[code] x absmax), as bitsandbytes dequantizes before its matrix product.
+      const auto& book = nf4_codebook();
+      const std::size_t blocks = l.groups_per_row(), block = std::min(l.group, l.in);
+      l.weight.resize(l.codes.size());
+      for (std::size_t r = 0; r < l.out; ++r)
+        for (std::size_t c = 0; c < l.in; ++c) {
+          const float absmax = l.scales[r * blocks + c / block];
+          l.weight[r * l.in + c] = static_cast<float>(double{book[l.codes[r * l.in + c]]} * double{absmax});
+        }
+      l.packed_f32 = kernels::f32_pack_weights(l.weight.data(), l.out, l.in);
     }
   }
+}
+
+std::string layer_kind(const LinearLayer& l) {
+  switch (l.type) {
+    case WeightType::kFloat32: return "fp32";
+    case WeightType::kInt8: return "int8";
+    case WeightType::kLowBit: return "int" + std::to_string(l.bits);
+    case WeightType::kNf4: return "nf4";
+  }
+  return "unknown";
+}
+
+namespace {
+
+// A scale is 0 (an all-zero group) or a normal float32 (what the kernels can rescale with).
+void check_layer_scales(const LinearLayer& l, const std::string& name) {
+  for (std::size_t i = 0; i < l.scales.size(); ++i) {
+    const float v = l.scales[i];
+    const bool ok = l.type == WeightType::kNf4 ? std::isfinite(v) && v >= 0
+                                               : std::isfinite(v) && v >= 0 && (v == 0 || v >= std::numeric_limits<float>::min());
+    if (!ok) {
+      throw Error(name + ": scale[" + std::to_string(i) + "] is " + format_number(v) +
+                  (l.type == WeightType::kNf4 ? " (an absmax is finite and >= 0)"
+                                              : " (a scale is 0 or a normal float32 from 1.1754944e-38 to 3.4028235e+38)"));
+    }
+  }
+}
+
+// Everything a layer of any type must satisfy before the kernels' layouts are derived from it.
+void check_layer(const LinearLayer& l, const std::string& name) {
+  const std::size_t n = l.in * l.out;  // in, out <= 2^16 are checked first
+  if (l.in == 0 || l.out == 0 || l.in > 65536 || l.out > 65536) {
+    throw Error(name + " is " + std::to_string(l.in) + " -> " + std::to_string(l.out) + " (sizes from 1 to 65536)");
+  }
+  if (l.bias.size() != l.out) throw Error(name + ": " + std::to_string(l.bias.size()) + " biases for " + std::to_string(l.out) + " outputs");
+  for (float v : l.bias)
+    if (!std::isfinite(v)) throw Error(name + ": a bias is " + format_number(v));
+  if (!l.input_scales.empty()) {
+    if (l.input_scales.size() != l.in) {
+      throw Error(name + ": " + std::to_string(l.input_scales.size()) + " input scales for " + std::to_string(l.in) + " inputs");
+    }
+    for (std::size_t i = 0; i < l.in; ++i) {
+      const float s = l.input_scales[i];
+      if (!(std::isfinite(s) && s >= std::numeric_limits<float>::min())) {
+        throw Error(name + ": input scale[" + std::to_string(i) + "] is " + format_number(s) +
+                    " (an input scale is a normal float32 > 0)");
+      }
+    }
+  }
+  const auto scale_count_is = [&](std::size_t want) {
+    if (l.scales.size() != want) {
+      throw Error(name + " (" + layer_kind(l) + "): " + std::to_string(l.scales.size()) + " scales, needs " + std::to_string(want));
+    }
+  };
+  switch (l.type) {
+    case WeightType::kFloat32:
+      if (l.weight.size() != n) throw Error(name + ": " + std::to_string(l.weight.size()) + " weights for " + std::to_string(n));
+      for (float v : l.weight)
+        if (!std::isfinite(v)) throw Error(name + ": a weight is " + format_number(v));
+      if (!l.scales.empty()) scale_count_is(0);
+      return;
+    case WeightType::kInt8:
+      if (l.qweight.size() != n) throw Error(name + ": " + std::to_string(l.qweight.size()) + " weights for " + std::to_string(n));
+      if (l.scales.size() != 1) scale_count_is(l.out);
+      break;
+    case WeightType::kLowBit: {
+      if (l.bits < 2 || l.bits > 4) throw Error(name + ": a low-bit layer has 2, 3 or 4 bits, got " + std::to_string(l.bits));
+      if (l.in > kernels::kQs4MaxK) {
+        throw Error(name + " has " + std::to_string(l.in) + " inputs: the 4-bit kernels take at most " + std::to_string(kernels::kQs4MaxK));
+      }
+      if (l.group != 0 && l.group < l.in && l.group % 8 != 0) {
+        throw Error(name + ": groups of " + std::to_string(l.group) +
+                    " weights: a low-bit layer's group size is a multiple of 8 (or per channel, or per tensor)");
+      }
+      if (l.group > l.in) throw Error(name + ": groups of " + std::to_string(l.group) + " weights in rows of " + std::to_string(l.in));
+      scale_count_is(l.group == 0 ? 1 : l.out * l.groups_per_row());
+      if (l.qweight.size() != n) throw Error(name + ": " + std::to_string(l.qweight.size()) + " weights for " + std::to_string(n));
+      const int lo = -(1 << (l.bits - 1)), hi = (1 << (l.bits - 1)) - 1;
+      for (std::size_t i = 0; i < n; ++i)
+        if (l.qweight[i] < lo || l.qweight[i] > hi) {
+          throw Error(name + ": weight code " + std::to_string(l.qweight[i]) + " at " + std::to_string(i) + " is outside [" +
+                      std::to_string(lo) + ", " + std::to_string(hi) + "] for " + std::to_string(l.bits) + " bits");
+        }
+      break;
+    }
+    case WeightType::kNf4:
+      if (l.group == 0 || l.group > l.in) {
+        throw Error(name + ": NF4 blocks of " + std::to_string(l.group) + " weights in rows of " + std::to_string(l.in) +
+                    " (from 1 to the row's length)");
+      }
+      if (l.codes.size() != n) throw Error(name + ": " + std::to_string(l.codes.size()) + " NF4 codes for " + std::to_string(n) + " weights");
+      for (std::size_t i = 0; i < n; ++i)
+        if (l.codes[i] > 15) throw Error(name + ": NF4 code " + std::to_string(l.codes[i]) + " at " + std::to_string(i) + " is above 15");
+      scale_count_is(l.out * l.groups_per_row());
+      break;
+    default:
+      throw Error(name + " has unknown weight type " + std::to_string(static_cast<std::uint32_t>(l.type)));
+  }
+  check_layer_scales(l, name);
+}
+
+}  // namespace
+
+Mlp Mlp::from_quantized_layers(std::vector<LinearLayer> layers) {
+  if (layers.empty()) throw Error("a model needs at least one layer");
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    const std::string name = "layer " + std::to_string(i + 1);
+    check_layer(layers[i], name);
+    if (i > 0 && layers[i].in != layers[i - 1].out) {
+      throw Error(name + " takes " + std::to_string(layers[i].in) + " inputs but the layer before gives " +
+                  std::to_string(layers[i - 1].out));
+    }
+  }
+  Mlp m(std::move(layers));
+  for (std::size_t i = 0; i < m.layers_.size(); ++i) {
+    if (m.layers_[i].type != WeightType::kNf4) continue;
+    for (float v : m.layers_[i].weight)
+      if (!std::isfinite(v)) throw Error("layer " + std::to_string(i + 1) + ": an NF4 weight (code x absmax) is " + format_number(v));
+  }
+  return m;
+}
+
+bool Mlp::quantized() const {
+  for (const LinearLayer& l : layers_)
+    if (l.type != WeightType::kFloat32) return true;
+  return false;
+}
+
+bool Mlp::all_int8() const {
+  for (const LinearLayer& l : layers_)
+    if (l.type != WeightType::kInt8) return false;
+  return true;
+}
+
+bool Mlp::integer_only() const {
+  for (const LinearLayer& l : layers_)
+    if (l.type != WeightType::kInt8 && l.type != WeightType::kLowBit) return false;
+  return true;
 }
 
 Mlp Mlp::create(const std::vector<std::size_t>& sizes, std::uint32_t seed) {
@@ -72,7 +230,8 @@ bool Mlp::per_channel() const {
 }
 
 Mlp Mlp::quantize_dynamic(bool per_channel) const {
-  if (quantized()) throw Error("this model is already quantized to int8: quantize its fp32 original instead");
+  if (all_int8()) throw Error("this model is already quantized to int8: quantize its fp32 original instead");
+  if (quantized()) throw Error("this model has quantized layers: quantize its fp32 original instead");
   std::vector<LinearLayer> layers;
   for (const LinearLayer& f : layers_) {
     LinearLayer q;
@@ -137,8 +296,9 @@ float max_abs_of(const float* x, std::size_t n) {
 void Mlp::forward(const float* x, std::size_t batch, float* y, const kernels::KernelSet& k) const {
   std::size_t widest = 0;
   for (const LinearLayer& l : layers_) widest = std::max({widest, l.out, kernels::qs8_padded_k(l.in)});
-  // Per row: two float activation buffers, int32 accumulators, int16 activations (counted as 4 bytes), a scale.
-  const std::size_t row_bytes = checked_add(checked_mul(widest, 16, "a forward row"), 4, "a forward row");
+  // Per row: two float activation buffers, int32 accumulators, int16 activations (counted as 4 bytes), inputs
+  // divided by input scales, a scale.
+  const std::size_t row_bytes = checked_add(checked_mul(widest, 20, "a forward row"), 4, "a forward row");
   const std::size_t chunk = std::max<std::size_t>(1, kForwardScratchBytes / row_bytes);
   const std::size_t in_size = input_size(), out_size = output_size();
   for (std::size_t r0 = 0; r0 < batch; r0 += chunk) {
@@ -155,6 +315,12 @@ void Mlp::forward_rows(const float* x, std::size_t batch, bool gemv, float* y, c
     const LinearLayer& l = layers_[i];
     const bool last = i + 1 == layers_.size();
     const bool relu = !last;
+    if (!l.input_scales.empty()) {  // AWQ: the layer computes W (x / s)
+      scaled_.resize(checked_mul(batch, l.in, "the forward activations"));
+      for (std::size_t r = 0; r < batch; ++r)
+        for (std::size_t c = 0; c < l.in; ++c) scaled_[r * l.in + c] = in[r * l.in + c] / l.input_scales[c];
+      in = scaled_.data();
+    }
     float* out = y;
     if (!last) {
       act_[i % 2].resize(checked_mul(batch, l.out, "the forward activations"));
@@ -167,11 +333,24 @@ void Mlp::forward_rows(const float* x, std::size_t batch, bool gemv, float* y, c
           if (!std::isfinite(out[r * l.out + c]))
             throw_overflow(i + 1, first_example + r + 1, c + 1, out[r * l.out + c], max_abs_of(x + r * layers_[0].in, layers_[0].in));
     };
-    if (l.type == WeightType::kFloat32) {
+    if (l.type == WeightType::kFloat32 || l.type == WeightType::kNf4) {
       if (gemv) {
         k.f32_gemv(l.out, l.in, in, l.packed_f32.data(), out);
       } else {
         k.f32_gemm(batch, l.out, l.in, in, l.packed_f32.data(), out);
+      }
+      check_finite_outputs();
+      k.f32_bias_act(batch, l.out, out, l.bias.data(), relu);
+    } else if (l.type == WeightType::kLowBit) {
+      const std::size_t kp = kernels::qs4_padded_k(l.in);
+      qact_.resize(checked_mul(batch, kp, "the forward activations"));
+      row_scales_.resize(batch);
+      k.qs8_quantize_rows(batch, l.in, kp, in, qact_.data(), row_scales_.data());
+      if (gemv) {
+        k.qs4_gemv(l.out, l.in, l.kernel_group(), qact_.data(), row_scales_[0], l.packed_q4.data(), l.packed_scales4.data(), out);
+      } else {
+        k.qs4_gemm(batch, l.out, l.in, l.kernel_group(), qact_.data(), row_scales_.data(), l.packed_q4.data(),
+                   l.packed_scales4.data(), out);
       }
       check_finite_outputs();
       k.f32_bias_act(batch, l.out, out, l.bias.data(), relu);
@@ -201,7 +380,7 @@ void Mlp::forward_rows(const float* x, std::size_t batch, bool gemv, float* y, c
 }
 
 std::size_t Mlp::scratch_bytes() const {
-  return (act_[0].capacity() + act_[1].capacity() + row_scales_.capacity()) * sizeof(float) +
+  return (act_[0].capacity() + act_[1].capacity() + row_scales_.capacity() + scaled_.capacity()) * sizeof(float) +
          qact_.capacity() * sizeof(std::int16_t) + acc_.capacity() * sizeof(std::int32_t);
 }
 

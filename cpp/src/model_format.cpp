@@ -11,7 +11,8 @@ namespace quantlab {
 namespace {
 
 constexpr char kMagic[8] = {'Q', 'L', 'A', 'B', 'M', 'O', 'D', 'L'};
-constexpr std::uint32_t kVersion = 1;
+constexpr std::uint32_t kVersion = 1;   // fp32 or int8 models, one weight type
+constexpr std::uint32_t kVersion2 = 2;  // any layer types (2-4-bit codes, NF4, mixed precision), input scales
 constexpr std::size_t kHeaderBytes = 16;  // magic, version, layer count
 constexpr std::uint32_t kMaxLayers = 64;
 constexpr std::uint32_t kMaxDim = 1 << 16;
@@ -105,13 +106,24 @@ class Reader {
 // can overflow).
 struct LayerHeader {
   std::uint32_t in = 0, out = 0, type = 0, scale_count = 0;
+  std::uint32_t bits = 32, group = 0, input_scale_count = 0;  // version 2
   std::uint64_t weights() const { return std::uint64_t{in} * out; }
-  std::uint64_t weight_bytes() const { return type == 0 ? weights() * 4 : weights(); }
-  std::uint64_t padding_bytes() const { return type == 0 ? 0 : (4 - weights() % 4) % 4; }
+  // Version 2 packs 2-4-bit values and NF4 codes bit by bit, each row rounded up to whole bytes.
+  std::uint64_t row_bytes() const { return (std::uint64_t{in} * bits + 7) / 8; }
+  std::uint64_t weight_bytes() const {
+    return type == 0 ? weights() * 4 : type == 1 ? weights() : row_bytes() * out;
+  }
+  std::uint64_t padding_bytes() const { return type == 0 ? 0 : (4 - weight_bytes() % 4) % 4; }
 };
 
-// Reads and checks one layer's header (shape, weight type, scale count); `name` is "layer 3".
-LayerHeader read_layer_header(Reader& r, const std::string& name) {
+const char* type_name(std::uint32_t type) {
+  static const char* const names[] = {"fp32", "int8", "low-bit", "NF4"};
+  return names[type];
+}
+
+// Reads and checks one layer's header (shape, weight type, scale count; version 2: bits, group, input scales);
+// `name` is "layer 3".
+LayerHeader read_layer_header(Reader& r, const std::string& name, std::uint32_t version) {
   LayerHeader h;
   h.in = r.u32(name + " shape");
   h.out = r.u32(name + " shape");
@@ -120,14 +132,69 @@ LayerHeader read_layer_header(Reader& r, const std::string& name) {
                 " (sizes from 1 to " + std::to_string(kMaxDim) + ")");
   }
   h.type = r.u32(name + " weight type");
-  if (h.type > 1) throw Error("model file is invalid: " + name + " has unknown weight type " + std::to_string(h.type));
+  if (h.type > (version == 1 ? 1u : 3u)) throw Error("model file is invalid: " + name + " has unknown weight type " + std::to_string(h.type));
+  if (version == 1) {
+    h.scale_count = r.u32(name + " scale count");
+    h.bits = h.type == 0 ? 32 : 8;
+    const bool scales_ok = h.type == 0 ? h.scale_count == 0 : (h.scale_count == 1 || h.scale_count == h.out);
+    if (!scales_ok) {
+      throw Error("model file is invalid: " + name + " has " + std::to_string(h.scale_count) + " scales for " +
+                  std::to_string(h.out) + " outputs");
+    }
+    return h;
+  }
+  const std::string what = "model file is invalid: " + name + " (" + type_name(h.type) + ")";
+  h.bits = r.u32(name + " bits");
+  const bool bits_ok = h.type == 0 ? h.bits == 32 : h.type == 1 ? h.bits == 8 : h.type == 2 ? h.bits >= 2 && h.bits <= 4 : h.bits == 4;
+  if (!bits_ok) {
+    throw Error(what + " has " + std::to_string(h.bits) + " bits (fp32: 32, int8: 8, low-bit: 2 to 4, NF4: 4)");
+  }
+  h.group = r.u32(name + " group size");
+  bool group_ok = false;
+  std::uint64_t scales = 0;
+  const std::uint64_t groups_per_row = h.group == 0 ? 1 : (std::uint64_t{h.in} + h.group - 1) / h.group;
+  switch (h.type) {
+    case 0: group_ok = h.group == 0; scales = 0; break;
+    case 1: group_ok = h.group == 0 || h.group == h.in; scales = h.group == 0 ? 1 : h.out; break;
+    case 2:
+      group_ok = h.group == 0 || h.group == h.in || (h.group < h.in && h.group % 8 == 0);
+      scales = h.group == 0 ? 1 : std::uint64_t{h.out} * groups_per_row;
+      break;
+    default: group_ok = h.group >= 1 && h.group <= h.in; scales = std::uint64_t{h.out} * groups_per_row; break;
+  }
+  if (!group_ok) {
+    throw Error(what + " has groups of " + std::to_string(h.group) + " weights in rows of " + std::to_string(h.in) +
+                " (0: per tensor; " + std::to_string(h.in) + ": per channel; low-bit: a multiple of 8 below; NF4: 1 to " +
+                std::to_string(h.in) + ")");
+  }
+  if (h.type == 2 && h.in > kernels::kQs4MaxK) {
+    throw Error(what + " has " + std::to_string(h.in) + " inputs: the 4-bit kernels take at most " + std::to_string(kernels::kQs4MaxK));
+  }
   h.scale_count = r.u32(name + " scale count");
-  const bool scales_ok = h.type == 0 ? h.scale_count == 0 : (h.scale_count == 1 || h.scale_count == h.out);
-  if (!scales_ok) {
-    throw Error("model file is invalid: " + name + " has " + std::to_string(h.scale_count) + " scales for " +
-                std::to_string(h.out) + " outputs");
+  if (h.scale_count != scales) {
+    throw Error(what + " has " + std::to_string(h.scale_count) + " scales, its groups need " + std::to_string(scales));
+  }
+  h.input_scale_count = r.u32(name + " input scale count");
+  if (h.input_scale_count != 0 && h.input_scale_count != h.in) {
+    throw Error(what + " has " + std::to_string(h.input_scale_count) + " input scales for " + std::to_string(h.in) +
+                " inputs (0 or " + std::to_string(h.in) + ")");
   }
   return h;
+}
+
+// Value c of a row at bits c x bits .. (c + 1) x bits - 1 of the row's bytes, little-endian.
+void put_bits(std::uint8_t* row, std::size_t c, int bits, unsigned v) {
+  const std::size_t bit = c * static_cast<std::size_t>(bits);
+  const unsigned field = (v & ((1u << bits) - 1)) << (bit % 8);
+  row[bit / 8] = static_cast<std::uint8_t>(row[bit / 8] | (field & 0xFF));
+  if (field >> 8) row[bit / 8 + 1] = static_cast<std::uint8_t>(row[bit / 8 + 1] | (field >> 8));
+}
+
+unsigned get_bits(const std::uint8_t* row, std::size_t c, int bits) {
+  const std::size_t bit = c * static_cast<std::size_t>(bits);
+  unsigned word = row[bit / 8];
+  if (bit % 8 + static_cast<std::size_t>(bits) > 8) word |= unsigned{row[bit / 8 + 1]} << 8;
+  return (word >> (bit % 8)) & ((1u << bits) - 1);
 }
 
 void check_values(const std::vector<float>& v, const std::string& what) {
@@ -149,9 +216,58 @@ void check_scales(const std::vector<float>& v, const std::string& what) {
   }
 }
 
+
+// The values of a version-2 layer, after its header: input scales, scales, weights (unpacked), padding, bias.
+// from_quantized_layers checks what depends on the values (scales, code ranges, finite numbers) afterwards.
+void read_layer_v2(Reader& values, const LayerHeader& h, const std::string& name, LinearLayer& l) {
+  l.bits = static_cast<int>(h.bits);
+  l.group = h.group;
+  l.input_scales = values.floats(h.input_scale_count, name + " input scales");
+  l.scales = values.floats(h.scale_count, name + " scales");
+  if (h.type == 0) {
+    l.weight = values.floats(h.weights(), name + " weights");
+    check_values(l.weight, name + " weight");
+  } else if (h.type == 1) {
+    const auto* p = reinterpret_cast<const std::int8_t*>(values.take(h.weight_bytes(), name + " weights"));
+    l.qweight.assign(p, p + h.weights());
+  } else {
+    const std::uint8_t* p = values.take(h.weight_bytes(), name + " weights");
+    const std::size_t row = static_cast<std::size_t>(h.row_bytes());
+    const int bits = l.bits;
+    if (h.type == 2) l.qweight.resize(static_cast<std::size_t>(h.weights()));
+    else l.codes.resize(static_cast<std::size_t>(h.weights()));
+    for (std::size_t r = 0; r < h.out; ++r) {
+      const std::uint8_t* bytes = p + r * row;
+      for (std::size_t c = 0; c < h.in; ++c) {
+        const unsigned v = get_bits(bytes, c, bits);
+        if (h.type == 3) {
+          l.codes[r * h.in + c] = static_cast<std::uint8_t>(v);
+        } else {
+          // two's complement in `bits` bits
+          l.qweight[r * h.in + c] = static_cast<std::int8_t>(v >= (1u << (bits - 1)) ? static_cast<int>(v) - (1 << bits) : static_cast<int>(v));
+        }
+      }
+      const std::size_t used = h.in * static_cast<std::size_t>(bits);
+      if (used % 8 != 0 && (bytes[row - 1] >> (used % 8)) != 0) {
+        throw Error("model file is invalid: " + name + " row " + std::to_string(r) + " has bits set after its last value");
+      }
+    }
+  }
+  const std::uint8_t* pad = values.take(h.padding_bytes(), name + " padding");
+  for (std::uint64_t b = 0; b < h.padding_bytes(); ++b)
+    if (pad[b] != 0) throw Error("model file is invalid: " + name + " padding is not zero");
+  l.bias = values.floats(h.out, name + " bias");
+  check_values(l.bias, name + " bias");
+}
+
 }  // namespace
 
 std::vector<std::uint8_t> Mlp::serialize() const {
+  // Version 1 whenever it can hold the model (all fp32, or all int8, no input scales), so that such files stay
+  // readable by every QuantLab; version 2 otherwise.
+  bool v1 = !quantized() || all_int8();
+  for (const LinearLayer& l : layers_) v1 = v1 && l.input_scales.empty();
+  if (!v1) return serialize_v2();
   Writer w;
   w.bytes(kMagic, sizeof kMagic);
   w.u32(kVersion);
@@ -174,6 +290,46 @@ std::vector<std::uint8_t> Mlp::serialize() const {
   return std::move(w.data());
 }
 
+std::vector<std::uint8_t> Mlp::serialize_v2() const {
+  Writer w;
+  w.bytes(kMagic, sizeof kMagic);
+  w.u32(kVersion2);
+  w.u32(static_cast<std::uint32_t>(layers_.size()));
+  for (const LinearLayer& l : layers_) {
+    w.u32(static_cast<std::uint32_t>(l.in));
+    w.u32(static_cast<std::uint32_t>(l.out));
+    w.u32(static_cast<std::uint32_t>(l.type));
+    w.u32(static_cast<std::uint32_t>(l.bits));
+    w.u32(static_cast<std::uint32_t>(l.type == WeightType::kFloat32 ? 0 : l.group));
+    w.u32(static_cast<std::uint32_t>(l.scales.size()));
+    w.u32(static_cast<std::uint32_t>(l.input_scales.size()));
+    w.floats(l.input_scales);
+    w.floats(l.scales);
+    std::size_t bytes = 0;
+    if (l.type == WeightType::kFloat32) {
+      w.floats(l.weight);
+    } else if (l.type == WeightType::kInt8) {
+      w.bytes(l.qweight.data(), l.qweight.size());
+      bytes = l.qweight.size();
+    } else {
+      const std::size_t row = (l.in * static_cast<std::size_t>(l.bits) + 7) / 8;
+      std::vector<std::uint8_t> packed(row * l.out, 0);
+      for (std::size_t r = 0; r < l.out; ++r)
+        for (std::size_t c = 0; c < l.in; ++c) {
+          const std::size_t i = r * l.in + c;
+          const unsigned v = l.type == WeightType::kNf4 ? l.codes[i] : static_cast<unsigned>(l.qweight[i]);
+          put_bits(packed.data() + r * row, c, l.bits, v);
+        }
+      w.bytes(packed.data(), packed.size());
+      bytes = packed.size();
+    }
+    w.zeros(pad4(bytes) - bytes);
+    w.floats(l.bias);
+  }
+  w.u32(model_crc32(w.data().data(), w.data().size()));
+  return std::move(w.data());
+}
+
 Mlp Mlp::deserialize(const std::uint8_t* data, std::size_t size) {
   if (size < kHeaderBytes) {
     throw Error("model file is truncated: " + std::to_string(size) + " bytes is less than the 16-byte header");
@@ -182,9 +338,8 @@ Mlp Mlp::deserialize(const std::uint8_t* data, std::size_t size) {
   Reader r(data, size);
   r.take(sizeof kMagic, "the magic bytes");
   const std::uint32_t version = r.u32("the version");
-  if (version != kVersion) {
-    throw Error("model format version " + std::to_string(version) + " is not supported: this QuantLab reads version " +
-                std::to_string(kVersion));
+  if (version != kVersion && version != kVersion2) {
+    throw Error("model format version " + std::to_string(version) + " is not supported: this QuantLab reads versions 1 and 2");
   }
   const std::uint32_t count = r.u32("the layer count");
   if (count == 0 || count > kMaxLayers) {
@@ -197,7 +352,8 @@ Mlp Mlp::deserialize(const std::uint8_t* data, std::size_t size) {
   std::vector<LayerHeader> headers(count);
   for (std::uint32_t i = 0; i < count; ++i) {
     const std::string name = "layer " + std::to_string(i + 1);
-    const LayerHeader& h = headers[i] = read_layer_header(r, name);
+    const LayerHeader& h = headers[i] = read_layer_header(r, name, version);
+    r.take(std::uint64_t{h.input_scale_count} * 4, name + " input scales");
     r.take(std::uint64_t{h.scale_count} * 4, name + " scales");
     r.take(h.weight_bytes(), name + " weights");
     r.take(h.padding_bytes(), name + " padding");
@@ -215,7 +371,7 @@ Mlp Mlp::deserialize(const std::uint8_t* data, std::size_t size) {
       throw Error("model file is invalid: layer " + std::to_string(i + 1) + " takes " + std::to_string(headers[i].in) +
                   " inputs but the layer before gives " + std::to_string(headers[i - 1].out));
     }
-    if (headers[i].type != headers[0].type) throw Error("model file is invalid: layers mix fp32 and int8 weights");
+    if (version == 1 && headers[i].type != headers[0].type) throw Error("model file is invalid: layers mix fp32 and int8 weights");
   }
 
   // Pass 2: the values, every size now known to be backed by bytes of the file.
@@ -226,10 +382,14 @@ Mlp Mlp::deserialize(const std::uint8_t* data, std::size_t size) {
     const LayerHeader& h = headers[i];
     LinearLayer& l = layers[i];
     const std::string name = "layer " + std::to_string(i + 1);
-    read_layer_header(values, name);
+    read_layer_header(values, name, version);
     l.in = h.in;
     l.out = h.out;
     l.type = static_cast<WeightType>(h.type);
+    if (version == 2) {
+      read_layer_v2(values, h, name, l);
+      continue;
+    }
     l.scales = values.floats(h.scale_count, name + " scales");
     check_scales(l.scales, name + " scale");
     if (l.type == WeightType::kFloat32) {
@@ -245,7 +405,12 @@ Mlp Mlp::deserialize(const std::uint8_t* data, std::size_t size) {
     l.bias = values.floats(h.out, name + " bias");
     check_values(l.bias, name + " bias");
   }
-  return Mlp(std::move(layers));
+  if (version == 1) return Mlp(std::move(layers));
+  try {
+    return from_quantized_layers(std::move(layers));
+  } catch (const Error& e) {
+    throw Error(std::string("model file is invalid: ") + e.what());
+  }
 }
 
 }  // namespace quantlab

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The low-bit benchmark (not a test, not yet in build/bench/results.json: the int4 model and its keys come with
-// model format 2): int4 against int8 at SimpleNet's shapes — the forward pass at batch 1 and 10,000 and the first
+// The low-bit benchmark (not a test; the whole int4 model's keys in build/bench/results.json come from
+// lowbit-model-bench.mjs): int4 against int8 at SimpleNet's shapes — the forward pass at batch 1 and 10,000 and the first
 // layer's kernel alone — and GPTQ's time on both layers, natively (build/native/tests/bench/quantlab_lowbit_bench),
 // in Node and in headless Chromium (a page of dist/, as the lab would run it). Needs
 // `build-scripts/build.sh native site`. Prints tables; `--quick` for a shorter run.

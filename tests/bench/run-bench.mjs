@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
+import { lowBitModelsChromium } from './lowbit-model-bench.mjs';
 import { readModelFile } from './model-file.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -243,6 +244,13 @@ function report() {
   console.log(`  weights in float16 ${fmt(r.accuracy_fp16, 4)}, bfloat16 ${fmt(r.accuracy_bf16, 4)}, fp8 E4M3 ${fmt(r.accuracy_fp8_e4m3, 4)}, ` +
     `fp8 E5M2 ${fmt(r.accuracy_fp8_e5m2, 4)} (per-tensor scale; activations float32)`);
   console.log(`  evaluation of all 10,000, Chromium (ms)${' '.repeat(16)}${fmt(r.eval10k_fp32_chromium_ms, 1).padStart(6)}${fmt(r.eval10k_int8_chromium_ms, 1).padStart(13)}`);
+  console.log('\nlow-bit weights per channel, trained SimpleNet (10,000 test images)   4-bit    3-bit    2-bit');
+  for (const m of ['rtn', 'awq', 'gptq']) {
+    console.log(`  ${m.toUpperCase().padEnd(64)}${[4, 3, 2].map((b) => fmt(r[`accuracy_${m}_int${b}_channel`], 4).padStart(9)).join('')}`);
+  }
+  console.log(`  GPTQ, both layers, 4 bits (Chromium): ${fmt(r.gptq_chromium_ms, 1)} ms (first run ${fmt(r.gptq_chromium_first_ms, 1)} ms); ` +
+    `int4 batch-1 forward ${fmt(r.simplenet_int4_simd_chromium)} µs against int8 ${fmt(r.simplenet_int8_channel_simd_chromium_same_run)} µs ` +
+    `(interleaved); int4 file ${r.size_int4_bytes} bytes (per channel)`);
   console.log(`  training natively, one command (s): ${fmt(r.train_native_s, 1)} (${r.train_epochs ?? '?'} epochs, ` +
     `${fmt(r.train_native_cpu_s, 1)} s of CPU; the committed bytes reproduced: ${r.train_reproduces_committed ?? '?'})`);
 
@@ -259,6 +267,8 @@ function report() {
     ['trained model: fp32 test accuracy >= 0.87', r.accuracy_fp32, 0.87],
     ['trained model: int8 evaluation of the 10,000 test images <= 150 ms (Chromium)', r.eval10k_int8_chromium_ms, 150, 'at most'],
     ['training natively in one command <= 120 s', r.train_native_s, 120, 'at most'],
+    ['int4 batch-1 forward within 1.25x of int8 (Chromium, interleaved)', r.simplenet_int4_simd_chromium / r.simplenet_int8_channel_simd_chromium_same_run, 1.25, 'at most'],
+    ['GPTQ of both layers, 4 bits <= 1000 ms (Chromium)', r.gptq_chromium_ms, 1000, 'at most'],
   ];
   console.log('\ntargets');
   results.targets = {};
@@ -289,6 +299,13 @@ await nodeBench();
 await chromiumBench();
 pytorchBench();
 await trainedModelChromium();
+say('low-bit models: RTN, AWQ and GPTQ of the trained model, int4 forward (headless Chromium)...');
+const lowBit = await lowBitModelsChromium(notes);
+if (lowBit) {
+  if (!lowBit.simd) notes.push('low-bit models: Chromium ran the scalar build');
+  delete lowBit.simd;
+  Object.assign(results, lowBit);
+}
 trainNative();
 results.notes = notes;
 report();

@@ -74,4 +74,56 @@ inline std::vector<std::uint8_t> crafted_file(std::uint32_t in, std::uint32_t ou
   return model_file({l});
 }
 
+// A version-2 layer (docs/model-format.md): every header field given, the values repeated; `code` fills every
+// bits-wide field of the packed weights (low-bit and NF4 types).
+struct FileLayerV2 {
+  std::uint32_t in = 16, out = 2;
+  std::uint32_t type = 2;  // 0 fp32, 1 int8, 2 low-bit, 3 NF4
+  std::uint32_t bits = 4, group = 8;
+  std::uint32_t scale_count = 4, input_scale_count = 0;
+  bool weights = true, bias = true;
+  float weight = 0.5f, scale = 0.01f, input_scale = 1.0f, bias_value = 0.1f;
+  std::uint8_t code = 3;
+  std::uint64_t weight_bytes() const {
+    if (type == 0) return std::uint64_t{in} * out * 4;
+    if (type == 1) return std::uint64_t{in} * out;
+    return (std::uint64_t{in} * bits + 7) / 8 * out;
+  }
+};
+
+inline std::vector<std::uint8_t> model_file_v2(const std::vector<FileLayerV2>& layers) {
+  std::vector<std::uint8_t> b;
+  for (char c : std::string("QLABMODL")) b.push_back(static_cast<std::uint8_t>(c));
+  put_u32(b, 2);
+  put_u32(b, static_cast<std::uint32_t>(layers.size()));
+  for (const FileLayerV2& l : layers) {
+    for (std::uint32_t v : {l.in, l.out, l.type, l.bits, l.group, l.scale_count, l.input_scale_count}) put_u32(b, v);
+    put_f32(b, l.input_scale, l.input_scale_count);
+    put_f32(b, l.scale, l.scale_count);
+    if (l.weights) {
+      if (l.type == 0) {
+        put_f32(b, l.weight, std::uint64_t{l.in} * l.out);
+      } else if (l.type == 1) {
+        b.insert(b.end(), static_cast<std::size_t>(l.weight_bytes()), l.code);
+      } else {
+        const std::size_t row = (std::size_t{l.in} * l.bits + 7) / 8;
+        for (std::uint32_t r = 0; r < l.out; ++r) {
+          std::vector<std::uint8_t> bytes(row, 0);
+          for (std::size_t c = 0; c < l.in; ++c) {
+            const std::size_t bit = c * l.bits;
+            const unsigned field = (l.code & ((1u << l.bits) - 1)) << (bit % 8);
+            bytes[bit / 8] = static_cast<std::uint8_t>(bytes[bit / 8] | (field & 0xFF));
+            if (field >> 8) bytes[bit / 8 + 1] = static_cast<std::uint8_t>(bytes[bit / 8 + 1] | (field >> 8));
+          }
+          b.insert(b.end(), bytes.begin(), bytes.end());
+        }
+      }
+      if (l.type != 0) b.insert(b.end(), static_cast<std::size_t>((4 - l.weight_bytes() % 4) % 4), 0);
+    }
+    if (l.bias) put_f32(b, l.bias_value, l.out);
+  }
+  put_u32(b, 0);
+  return with_crc(b);
+}
+
 }  // namespace quantlab::test

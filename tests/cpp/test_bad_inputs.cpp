@@ -27,6 +27,8 @@ namespace {
 using namespace quantlab;
 using quantlab::test::crafted_file;
 using quantlab::test::FileLayer;
+using quantlab::test::FileLayerV2;
+using quantlab::test::model_file_v2;
 using quantlab::test::model_file;
 using quantlab::test::with_crc;
 using V = std::vector<double>;
@@ -165,7 +167,7 @@ const std::vector<BadInput>& bad_inputs() {
       {"model file, last byte missing", [] { load(Bytes(simple_int8().begin(), simple_int8().end() - 1)); },
        "model file is truncated: the checksum needs 4 bytes at offset 116, but the file has only 3 left"},
       {"model file, magic", [] { load(edited(simple_int8(), 0, 'X', false)); }, "not a QuantLab model file (the first 8 bytes are not QLABMODL)"},
-      {"model file, version 2", [] { load(edited(simple_int8(), 8, 2, false)); }, "model format version 2 is not supported: this QuantLab reads version 1"},
+      {"model file, version 3", [] { load(edited(simple_int8(), 8, 3, false)); }, "model format version 3 is not supported: this QuantLab reads versions 1 and 2"},
       {"model file, 0 layers", [] { load(edited(simple_int8(), 12, 0, true)); }, "model file is invalid: 0 layers (1 to 64 allowed)"},
       {"model file, 65 layers", [] { load(edited(simple_int8(), 12, 65, true)); }, "model file is invalid: 65 layers (1 to 64 allowed)"},
       {"model file, flipped bit", [] { load(edited(simple_int8(), 40, simple_int8()[40] ^ 0x40, false)); },
@@ -203,6 +205,47 @@ const std::vector<BadInput>& bad_inputs() {
        "model file is truncated: layer 1 weights needs 4294967296 bytes at offset 32, but the file has only 131076 left"},
       {"model file, int8 65536 x 65536 without weights", [] { load(crafted_file(65536, 65536, 1)); },
        "model file is truncated: layer 1 weights needs 4294967296 bytes at offset 36, but the file has only 262148 left"},
+      // format version 2 (issue 13): low-bit and NF4 layers, mixed types, input scales
+      {"model file v2, weight type 4", [] { FileLayerV2 l; l.type = 4; load(model_file_v2({l})); }, "model file is invalid: layer 1 has unknown weight type 4"},
+      {"model file v2, 5-bit low-bit layer", [] { FileLayerV2 l; l.bits = 5; load(model_file_v2({l})); },
+       "model file is invalid: layer 1 (low-bit) has 5 bits (fp32: 32, int8: 8, low-bit: 2 to 4, NF4: 4)"},
+      {"model file v2, NF4 layer of 3 bits", [] { FileLayerV2 l; l.type = 3; l.bits = 3; load(model_file_v2({l})); },
+       "model file is invalid: layer 1 (NF4) has 3 bits (fp32: 32, int8: 8, low-bit: 2 to 4, NF4: 4)"},
+      {"model file v2, low-bit groups of 12", [] { FileLayerV2 l; l.group = 12; load(model_file_v2({l})); },
+       "model file is invalid: layer 1 (low-bit) has groups of 12 weights in rows of 16 (0: per tensor; 16: per channel; "
+       "low-bit: a multiple of 8 below; NF4: 1 to 16)"},
+      {"model file v2, NF4 block of 0", [] { FileLayerV2 l; l.type = 3; l.group = 0; load(model_file_v2({l})); },
+       "model file is invalid: layer 1 (NF4) has groups of 0 weights in rows of 16 (0: per tensor; 16: per channel; "
+       "low-bit: a multiple of 8 below; NF4: 1 to 16)"},
+      {"model file v2, int8 layer in groups", [] { FileLayerV2 l; l.type = 1; l.bits = 8; l.group = 8; load(model_file_v2({l})); },
+       "model file is invalid: layer 1 (int8) has groups of 8 weights in rows of 16 (0: per tensor; 16: per channel; "
+       "low-bit: a multiple of 8 below; NF4: 1 to 16)"},
+      {"model file v2, 3 scales for 2 rows of 2 groups", [] { FileLayerV2 l; l.scale_count = 3; load(model_file_v2({l})); },
+       "model file is invalid: layer 1 (low-bit) has 3 scales, its groups need 4"},
+      {"model file v2, 5 input scales for 16 inputs", [] { FileLayerV2 l; l.input_scale_count = 5; load(model_file_v2({l})); },
+       "model file is invalid: layer 1 (low-bit) has 5 input scales for 16 inputs (0 or 16)"},
+      {"model file v2, low-bit layer of 16385 inputs", [] { FileLayerV2 l; l.in = 16385; l.group = 16385; l.scale_count = 2; l.weights = false; load(model_file_v2({l})); },
+       "model file is invalid: layer 1 (low-bit) has 16385 inputs: the 4-bit kernels take at most 16384"},
+      {"model file v2, negative scale", [] { FileLayerV2 l; l.scale = -1; load(model_file_v2({l})); },
+       "model file is invalid: layer 1: scale[0] is -1 (a scale is 0 or a normal float32 from 1.1754944e-38 to 3.4028235e+38)"},
+      {"model file v2, NaN absmax", [] { FileLayerV2 l; l.type = 3; l.scale = std::nanf(""); load(model_file_v2({l})); },
+       "model file is invalid: layer 1: scale[0] is NaN (an absmax is finite and >= 0)"},
+      {"model file v2, input scale 0", [] { FileLayerV2 l; l.input_scale_count = 16; l.input_scale = 0; load(model_file_v2({l})); },
+       "model file is invalid: layer 1: input scale[0] is 0 (an input scale is a normal float32 > 0)"},
+      {"model file v2, bits after a row's last value", [] {
+         FileLayerV2 l; l.in = 15; l.group = 15; l.scale_count = 2; Bytes b = model_file_v2({l}); b[16 + 28 + 8 + 7] |= 0x80; load(with_crc(b)); },
+       "model file is invalid: layer 1 row 0 has bits set after its last value"},
+      {"model file v2, padding not zero", [] {
+         FileLayerV2 l; l.in = 8; l.out = 1; l.bits = 2; l.group = 8; l.scale_count = 1; Bytes b = model_file_v2({l}); b[16 + 28 + 4 + 2] = 1; load(with_crc(b)); },
+       "model file is invalid: layer 1 padding is not zero"},
+      {"model file v2, low-bit 16384 x 65536 without weights", [] {
+         FileLayerV2 l; l.in = 16384; l.out = 65536; l.group = 16384; l.scale_count = 65536; l.weights = false; load(model_file_v2({l})); },
+       "model file is truncated: layer 1 weights needs 536870912 bytes at offset 262188, but the file has only 262148 left"},
+      {"model file v2, NF4 65536 x 65536 in blocks of 1 without scales", [] {
+         FileLayerV2 l; l.type = 3; l.in = 65536; l.out = 65536; l.group = 1; l.scale_count = 0; load(model_file_v2({l})); },
+       "model file is invalid: layer 1 (NF4) has 0 scales, its groups need 4294967296"},
+      {"model file v2, layers that do not chain", [] { FileLayerV2 a, b; b.in = 3; b.group = 3; b.scale_count = 2; load(model_file_v2({a, b})); },
+       "model file is invalid: layer 2 takes 3 inputs but the layer before gives 2"},
       // models
       {"quantize_dynamic of an int8 model", [] { loaded(simple_int8()).quantize_dynamic(true); },
        "this model is already quantized to int8: quantize its fp32 original instead"},

@@ -54,9 +54,9 @@ void exercise(const quantlab::Mlp& m, const std::uint8_t* file, std::size_t size
     }
     for (float v : y)
       if (!std::isfinite(v)) fail("forward returned a non-finite value without an error");
-    if (m.quantized()) {
+    if (m.integer_only()) {
       if (reference.empty()) reference = y;
-      else if (std::memcmp(reference.data(), y.data(), y.size() * sizeof(float)) != 0) fail("int8 kernel sets disagree");
+      else if (std::memcmp(reference.data(), y.data(), y.size() * sizeof(float)) != 0) fail("integer kernel sets disagree");
     }
   }
   const std::vector<std::uint8_t> saved = m.serialize();

@@ -1,5 +1,6 @@
 // Seed inputs of the model-loader fuzzers: small valid model files of every kind the format allows (fp32, int8
-// per tensor and per channel, one to three layers, sizes around the kernels' tiles), written by the core itself;
+// per tensor and per channel; version 2: 2-4-bit, NF4, mixed layers, AWQ's input scales; one to three layers,
+// sizes around the kernels' tiles), written by the core itself;
 // and the findings so far (crafted_seeds), which a random mutator does not reach by itself: a file whose declared
 // sizes wrap in 32 bits must also hold exactly the bytes the wrapped sizes leave (262 KB of biases).
 #pragma once
@@ -8,7 +9,9 @@
 #include <vector>
 
 #include "../cpp/model_files.hpp"
+#include "quantlab/lowbit_model.hpp"
 #include "quantlab/model.hpp"
+#include "quantlab/numpy_random.hpp"
 
 namespace quantlab::fuzz {
 
@@ -21,7 +24,37 @@ inline std::vector<std::vector<std::uint8_t>> model_seeds() {
     seeds.push_back(f.serialize());
     seeds.push_back(f.quantize_dynamic(false).serialize());
     seeds.push_back(f.quantize_dynamic(true).serialize());
+    // Format version 2 (issue 13): 4-bit per channel, 3-bit in groups of 8, NF4 in blocks of 5, and mixed layers.
+    const std::size_t n = sizes.size() - 1;
+    const auto scheme = [](int bits, Granularity g) {
+      LayerScheme s;
+      s.bits = bits;
+      s.granularity = g;
+      return s;
+    };
+    LayerScheme nf4;
+    nf4.method = LayerScheme::Method::kNf4;
+    nf4.block = 5;
+    std::vector<LayerScheme> mixed;
+    for (std::size_t i = 0; i < n; ++i)
+      mixed.push_back(i % 3 == 0 ? scheme(2, Granularity::per_tensor()) : i % 3 == 1 ? scheme(8, Granularity::per_channel()) : nf4);
+    for (const auto& schemes : {std::vector<LayerScheme>(n, scheme(4, Granularity::per_channel())),
+                                std::vector<LayerScheme>(n, scheme(3, Granularity::groups(8))), std::vector<LayerScheme>(n, nf4), mixed}) {
+      seeds.push_back(quantize_weights(f, schemes).serialize());
+    }
   }
+  // AWQ: layers with input scales.
+  const Mlp f = Mlp::create({9, 17, 8}, 99);
+  const std::vector<double> x = NumpyRandom(5).rand(32 * 9);
+  const std::vector<float> xf(x.begin(), x.end());
+  LayerScheme s4;
+  CalibratedOptions awq;
+  awq.method = CalibratedOptions::Method::kAwq;
+  awq.alphas = {0.5};
+  CalibratedQuantizer q(f, xf.data(), 32, {s4, s4}, awq);
+  while (q.step()) {
+  }
+  seeds.push_back(q.result().serialize());
   return seeds;
 }
 

@@ -122,7 +122,7 @@ const BAD_INPUTS = [
   ['model file, flipped bit', (lab, c) => { const b = c.bytes.slice(); b[5000] ^= 1; lab.loadModel(b); },
     'model file is corrupt: its CRC-32 checksum does not match'],
   ['model file, version 9', (lab, c) => { const b = c.bytes.slice(); b[8] = 9; lab.loadModel(b); },
-    'model format version 9 is not supported: this QuantLab reads version 1'],
+    'model format version 9 is not supported: this QuantLab reads versions 1 and 2'],
   ['model file, 65536 x 65536 without weights (262 KB)', (lab) => lab.loadModel(craftedFile(65536, 65536)),
     'model file is truncated: layer 1 weights needs 17179869184 bytes at offset 32, but the file has only 262148 left'],
   ['model file, 65536 x 16384 without weights', (lab) => lab.loadModel(craftedFile(65536, 16384)),

@@ -103,7 +103,8 @@ export interface Timing {
 
 /** A multilayer perceptron held in WebAssembly memory: call delete() when done. */
 export interface Model {
-  readonly kind: 'fp32' | 'int8';
+  /** 'lowbit': some layer is 2-4-bit, NF4, or layers of different types (issue 13). */
+  readonly kind: 'fp32' | 'int8' | 'lowbit';
   /** int8 models: one weight scale per output channel instead of one per tensor. */
   readonly perChannel: boolean;
   /** [inputs, hidden..., outputs]: [784, 256, 10] for SimpleNet. */
@@ -112,6 +113,10 @@ export interface Model {
   readonly outputSize: number;
   /** Bytes of serialize(): the real model size. */
   readonly sizeBytes: number;
+  /** Each layer's scheme (issue 13). */
+  readonly layerSchemes: readonly LayerScheme[];
+  /** Models of quantizeWeights, gptqModel and awqModel: how they were made. */
+  readonly quantization?: ModelQuantization;
   readonly deleted: boolean;
   /** Outputs for inputSize values (batch 1) or a multiple of it (a batch, row after row). */
   forward(x: NumberArray, options?: { kernels?: Kernels }): Float32Array;
@@ -596,4 +601,53 @@ export interface QuantLab {
    * for fp8 and int8) or 'channel'.
    */
   modelWithWeightsIn(model: Model, format: WeightFormatName, options?: { scale?: 'none' | 'tensor' | 'channel' }): ModelInFormat;
+}
+
+// ---- Whole low-bit models (issue 13, phase 2) ----
+
+export interface LayerScheme {
+  kind: 'fp32' | 'int8' | 'int2' | 'int3' | 'int4' | 'nf4';
+  bits: number;
+  /** null for fp32; 'tensor', 'channel' or G (NF4: its block size). */
+  groupSize: GroupSize | null;
+  /** True when the layer divides its inputs by AWQ's input scales. */
+  inputScales: boolean;
+}
+
+export interface ModelQuantization {
+  method: 'rtn' | 'gptq' | 'awq';
+  /** gptq, awq: each layer's ||W X^T - W^ X^T||^2 on its calibration inputs (0 for an fp32 layer). */
+  layerErrors?: number[];
+  /** The same with round-to-nearest of the same scheme. */
+  rtnErrors?: number[];
+  /** awq: the alpha chosen for each layer. */
+  alphas?: number[];
+}
+
+/** A layer's scheme, over the options' defaults; 'fp32' keeps the layer. */
+export type LayerSchemeOption = 'fp32' | { method?: 'rtn' | 'nf4' | 'fp32'; bits?: number; groupSize?: GroupSize; blockSize?: number };
+export type CalibratedLayerOption = 'fp32' | { bits?: number; groupSize?: GroupSize };
+
+export interface ModelQuantizeProgress {
+  stage: 'hessian' | 'factor' | 'columns' | 'alpha';
+  /** 1-based */
+  layer: number;
+  done: number;
+  total: number;
+}
+
+export interface QuantLab {
+  /** Round-to-nearest (2, 3, 4 bits on the int4 kernels; 8 bits as int8) or NF4 of every layer of an fp32 model. */
+  quantizeWeights(model: Model, options?: {
+    method?: 'rtn' | 'nf4'; bits?: number; groupSize?: GroupSize; blockSize?: number; layers?: LayerSchemeOption[];
+  }): Model;
+  /** GPTQ of every layer in order; calibration: a Dataset (first `count` images) or rows of inputSize values. */
+  gptqModel(model: Model, calibration: Dataset | NumberArray, options?: {
+    bits?: number; groupSize?: GroupSize; damp?: number; blockSize?: number; count?: number;
+    layers?: CalibratedLayerOption[]; onProgress?: (p: ModelQuantizeProgress) => void;
+  }): Model;
+  awqModel(model: Model, calibration: Dataset | NumberArray, options?: {
+    bits?: number; groupSize?: GroupSize; alphas?: NumberArray; count?: number;
+    layers?: CalibratedLayerOption[]; onProgress?: (p: ModelQuantizeProgress) => void;
+  }): Model;
 }

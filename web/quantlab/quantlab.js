@@ -216,6 +216,8 @@ class Model {
     /** Size of serialize()'s bytes */
     this.sizeBytes = info.sizeBytes;
     Object.freeze(this.layerSizes);
+    /** Each layer's scheme: {kind: 'fp32'|'int8'|'int2'|'int3'|'int4'|'nf4', bits, groupSize, inputScales} (issue 13) */
+    this.layerSchemes = Object.freeze(Array.from(info.layers, (l) => Object.freeze({ ...l })));
   }
 
   get inputSize() { return this.layerSizes[0]; }
@@ -1096,5 +1098,114 @@ const modelInFormatMethods = {
 };
 
 for (const [name, method] of Object.entries(modelInFormatMethods)) {
+  Object.defineProperty(QuantLab.prototype, name, { value: method, writable: true, configurable: true });
+}
+
+// ---- Whole low-bit models (issue 13, phase 2): round-to-nearest, NF4, GPTQ and AWQ per layer ----
+// Installed on QuantLab.prototype like the section above. A scheme per layer: the options' defaults, or
+// options.layers[i] ({method, bits, groupSize, blockSize}, or 'fp32' to keep the layer as it is).
+
+const SCHEME_KEYS = ['method', 'bits', 'groupSize', 'blockSize'];
+
+// One scheme per layer of `model`, as the bindings take them: {method: 'fp32'|'rtn'|'nf4', bits, kind, size, block}.
+function layerSchemes(model, defaults, layers, method, methods, keys = SCHEME_KEYS) {
+  const count = model.layerSizes.length - 1;
+  if (layers !== undefined && (!Array.isArray(layers) || layers.length !== count)) {
+    throw new TypeError(`${method}: layers must be an array of one scheme per layer (${count} for this model), got ${describe(layers)}`);
+  }
+  return Array.from({ length: count }, (_, i) => {
+    const entry = layers?.[i] ?? {};
+    if (entry === 'fp32') return { method: 'fp32', bits: 32, kind: 'channel', size: 0, block: 0 };
+    const own = optionsOf(entry, `${method} layers[${i}]`, "{bits: 4, groupSize: 64} or 'fp32'", keys);
+    const s = { ...defaults, ...own };
+    const where = `layers[${i}]`;
+    oneOf(s.method, methods, own.method === undefined ? 'method' : `${where}.method`);
+    const [kind, size] = groupSpec(s.groupSize);
+    return {
+      method: s.method === 'nf4' ? 'nf4' : s.method === 'fp32' ? 'fp32' : 'rtn',
+      bits: number(s.bits, own.bits === undefined ? 'bits' : `${where}.bits`),
+      kind,
+      size,
+      block: number(s.blockSize, own.blockSize === undefined ? 'blockSize' : `${where}.blockSize`),
+    };
+  });
+}
+
+// The Model of a handle, with how it was made (what the pages show beside its accuracy).
+function quantizedModel(handle, lab, quantization) {
+  const model = new Model(handle, lab);
+  Object.defineProperty(model, 'quantization', { value: Object.freeze(quantization), enumerable: true });
+  return model;
+}
+
+// GPTQ or AWQ over every layer: the calibration data (a Dataset, or inputs as rows of inputSize values), stepped
+// with progress.
+function calibratedModel(lab, model, calibration, o, method) {
+  const m = LOW_BIT_MODULES.get(lab);
+  const handle = modelArg(model, lab);
+  const progress = callback(o.onProgress, 'onProgress');
+  const defaults = { method: 'rtn', bits: o.bits ?? 4, groupSize: o.groupSize ?? 'channel', blockSize: 64 };
+  const schemes = layerSchemes(model, defaults, o.layers, method === 'gptq' ? 'gptqModel' : 'awqModel', ['rtn'], ['bits', 'groupSize']);
+  const damp = number(o.damp ?? 0.01, 'damp');
+  const blockSize = number(o.blockSize ?? 128, 'blockSize');
+  const alphas = numbers(o.alphas ?? [], 'alphas');
+  let q;
+  if (calibration instanceof Dataset) {
+    const count = number(o.count ?? calibration.count, 'count');
+    q = unwrap(m.createCalibratedQuantizer(handle, datasetArg(calibration, lab, 'calibration'), count, schemes, method, damp, blockSize, alphas));
+  } else {
+    if (o.count !== undefined) throw new TypeError('count applies to a Dataset: give fewer inputs instead');
+    q = unwrap(m.createCalibratedQuantizerFromInputs(handle, float32s(calibration, 'calibration'), schemes, method, damp, blockSize, alphas));
+  }
+  try {
+    const total = q.stepsTotal();
+    for (let more = total > 0; more;) {
+      more = unwrap(q.step());
+      progress?.({ stage: q.stage(), layer: q.stageLayer(), done: q.stepsDone(), total });
+    }
+    const r = unwrap(q.result());
+    return quantizedModel(r.model, lab, {
+      method, layerErrors: Array.from(r.layerErrors), rtnErrors: Array.from(r.rtnErrors),
+      ...(method === 'awq' ? { alphas: Array.from(r.alphas) } : {}),
+    });
+  } finally {
+    q.delete();
+  }
+}
+
+const lowBitModelMethods = {
+  /**
+   * A model whose layers are quantized by round-to-nearest ('rtn': 2, 3 or 4 bits on the int4 kernels, 8 bits as
+   * int8; groupSize 'tensor', 'channel' or a multiple of 8) or NF4 ('nf4', an absmax per blockSize weights),
+   * each layer with the options' scheme or its own (options.layers). Evaluate it with evaluate().
+   */
+  quantizeWeights(model, opts) {
+    const o = optionsOf(opts, 'quantizeWeights', "{bits: 4, groupSize: 64}", ['method', 'bits', 'groupSize', 'blockSize', 'layers']);
+    const defaults = { method: o.method ?? 'rtn', bits: o.bits ?? 4, groupSize: o.groupSize ?? 'channel', blockSize: o.blockSize ?? 64 };
+    const handle = modelArg(model, this);
+    const schemes = layerSchemes(model, defaults, o.layers, 'quantizeWeights', ['rtn', 'nf4', 'fp32']);
+    return quantizedModel(unwrap(LOW_BIT_MODULES.get(this).quantizeWeights(handle, schemes)), this, { method: 'rtn' });
+  },
+
+  /**
+   * GPTQ of every layer in order, each from the inputs it sees in the model quantized so far: calibration is a
+   * Dataset (its first `count` images) or inputs (rows of inputSize values). onProgress({stage, layer, done,
+   * total}). The Model's `quantization` holds {method, layerErrors, rtnErrors}: each layer's ||W X^T - W^ X^T||^2
+   * on its calibration inputs, with GPTQ and with round-to-nearest.
+   */
+  gptqModel(model, calibration, opts) {
+    const o = optionsOf(opts, 'gptqModel', '{bits: 4, groupSize: 128}',
+      ['bits', 'groupSize', 'damp', 'blockSize', 'count', 'layers', 'onProgress']);
+    return calibratedModel(this, model, calibration, o, 'gptq');
+  },
+
+  /** AWQ of every layer in order (alpha searched per layer on `alphas`); like gptqModel, plus quantization.alphas. */
+  awqModel(model, calibration, opts) {
+    const o = optionsOf(opts, 'awqModel', '{bits: 4, groupSize: 128}', ['bits', 'groupSize', 'alphas', 'count', 'layers', 'onProgress']);
+    return calibratedModel(this, model, calibration, o, 'awq');
+  },
+};
+
+for (const [name, method] of Object.entries(lowBitModelMethods)) {
   Object.defineProperty(QuantLab.prototype, name, { value: method, writable: true, configurable: true });
 }

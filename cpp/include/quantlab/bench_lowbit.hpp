@@ -11,9 +11,8 @@
 namespace quantlab::bench {
 
 // SimpleNet's forward pass (784 -> 256 -> ReLU -> 10, seed-0 weights) on `batch` seeded inputs, `iterations`
-// times, with the given weights: "int8" (the lab's int8 model, per channel), "int4" (the same weights quantized
-// to 4 bits with `group` weights per scale, packed for the qs4 kernels: what the phase-2 int4 model will run;
-// group >= 784 is per channel), or "fp32".
+// times, with the given weights: "int8" (the lab's int8 model, per channel), "int4" (the model of quantize_weights
+// at 4 bits with `group` weights per scale, on the qs4 kernels; group >= 784 is per channel), or "fp32".
 double time_simplenet_us(const std::string& weights, std::size_t group, std::size_t batch,
                          const kernels::KernelSet& ks, std::size_t iterations);
 
