@@ -61,7 +61,7 @@ Stored store_int8(const std::vector<double>& w, std::size_t rows, std::size_t co
 }  // namespace
 
 ModelInFormat model_in_format(const Mlp& model, fp::Format format, WeightScaling scaling) {
-  if (model.quantized()) throw Error("this model is already quantized to int8: give its fp32 original");
+  if (model.quantized()) throw Error("this model is already quantized: give its fp32 original");
   const bool is_int8 = format == fp::Format::kInt8;
   if (!is_int8 && !fp::format_info(format).is_float) {
     throw Error(std::string("weights can be stored in a float format or int8, not ") + fp::format_info(format).name);

@@ -112,5 +112,5 @@ TEST_CASE("model_in_format: bad requests are named") {
   REQUIRE_THROWS_WITH(model_in_format(m, Format::kInt4, WeightScaling::kTensor),
                       "weights can be stored in a float format or int8, not int4");
   REQUIRE_THROWS_WITH(model_in_format(m.quantize_dynamic(false), Format::kFloat16, WeightScaling::kNone),
-                      "this model is already quantized to int8: give its fp32 original");
+                      "this model is already quantized: give its fp32 original");
 }
