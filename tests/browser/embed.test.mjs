@@ -331,6 +331,7 @@ describe('"Copy embed code" on the lab\'s exercise pages', () => {
   it('copies both snippets for the current state, and they work pasted into a page on another origin', async () => {
     let snippet;
     await withPage(env, '#/ex2?bits=4', { permissions: ['clipboard-read', 'clipboard-write'] }, async ({ page }) => {
+      await page.locator('details.course-authors > summary').click();
       await page.getByRole('button', { name: 'Copy embed code' }).click();
       await page.getByText('Copied: both snippets are on the clipboard').waitFor();
       snippet = await page.evaluate(() => navigator.clipboard.readText());
@@ -395,6 +396,7 @@ describe('"Copy embed code", when copying is refused', () => {
       value: { writeText: () => Promise.reject(new DOMException('Write permission denied.', 'NotAllowedError')) },
     });
     await withPage(env, '#/ex3?dist=uniform', { init: refuse }, async ({ page }) => {
+      await page.locator('details.course-authors > summary').click();
       await page.getByRole('button', { name: 'Copy embed code' }).click();
       await page.getByText('This browser did not let the page copy').waitFor();
       const box = page.locator('textarea.embed-snippet');

@@ -11,9 +11,18 @@
 // when the article's data-hide lists them. Learner mode is not even loaded when the editor is hidden; otherwise
 // it loads (CodeMirror, the tasks, the runner worker) when the learner reaches "Your turn" or moves the keyboard
 // focus into it, so that the first chart never waits for the editor.
-import { exerciseById } from '../exercises/registry.js';
+import { EXERCISES, exerciseById } from '../exercises/registry.js';
 import { h, prose } from '../ui/dom.js';
 import { statusBadge } from './status-badge.js';
+
+/** "Next exercise →" after a pass: the next exercise in the registry's order, or back to the list after the last. */
+function nextExercise(id) {
+  const at = EXERCISES.findIndex((e) => e.id === id);
+  const next = EXERCISES[at + 1];
+  return next
+    ? { href: `#/${next.id}`, label: `Next exercise → ${next.number} · ${next.title}` }
+    : { href: '#/', label: 'All exercises done: back to the list →' };
+}
 
 function section(title, part, ...content) {
   return h('section', { class: 'lesson-part', 'data-part': part }, h('h2', { text: title }), ...content);
@@ -55,7 +64,7 @@ function whenReached(el, load) {
  *   where learner mode keeps the code (store.js), the exercise id unless an embedding gives another.
  * @returns {Promise<{update(params: object): void, destroy(): void, heading: HTMLElement, title: string}>}
  */
-export async function mountExercise(root, id, { lab, params, setParams = () => {}, hide = [], onProgress = () => {}, codeKey = id }) {
+export async function mountExercise(root, id, { lab, params, setParams = () => {}, hide = [], onProgress = () => {}, codeKey = id, nextLink = false }) {
   const entry = exerciseById(id);
   if (!entry) throw new Error(`no exercise "${String(id).slice(0, 20)}"`);
   const def = (await entry.page()).default;
@@ -115,7 +124,11 @@ export async function mountExercise(root, id, { lab, params, setParams = () => {
       const [{ mountLearner }, tasks] = await Promise.all([import('../learner/learner.js'), entry.tasks()]);
       if (destroyed) return;
       learnerHost.replaceChildren();
-      learner = mountLearner(learnerHost, { exercise: id, task: tasks.default, lab, codeKey, onProgress: progress });
+      learner = mountLearner(learnerHost, {
+        exercise: id, task: tasks.default, lab, codeKey, onProgress: progress,
+        next: nextLink ? nextExercise(id) : null,
+        onResult: (result) => labView?.learnerResult?.(result),
+      });
     } catch (e) {
       learnerHost.replaceChildren(h('p', { class: 'error-text', text: `The editor could not load: ${e.message}` }));
     }
