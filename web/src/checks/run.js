@@ -54,7 +54,7 @@ async function checkTests(task, code, lab) {
   const tests = [];
   for (const test of task.tests) tests.push(await runTest(test, ctx));
   const passed = tests.filter((t) => t.passed).length;
-  return { ok: passed === tests.length, output: run.output, error: run.error, tests, passed, total: tests.length };
+  return { ok: passed === tests.length, output: run.output, error: run.error, plot: run.plot, tests, passed, total: tests.length };
 }
 
 // One test, awaited: a test's run() is async, and ctx.call will cross into the learner's own realm.
