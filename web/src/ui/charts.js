@@ -109,6 +109,14 @@ export function logAxis(c, values, title) {
   };
 }
 
+/**
+ * Tick labels of a linear axis as Chart.js writes them, with the typographic minus the rest of the lab uses
+ * (ticks: {callback: signedTicks}).
+ */
+export function signedTicks(value, index, ticks) {
+  return Chart.Ticks.formatters.numeric.call(this, value, index, ticks).replace('-', '−');
+}
+
 /** Options every lab chart shares: no animation (redraws must be instant), the theme's text and grid colors. */
 export function baseOptions(c, { x = {}, y = {}, legend = true } = {}) {
   const axis = (extra) => ({
