@@ -196,7 +196,9 @@ async function start() {
       text: `QuantLab could not start: ${e.message}. It needs a browser with WebAssembly (any browser from 2018 on).` }));
     return;
   }
-  buildInfo.textContent = lab.simd ? 'WebAssembly SIMD build' : 'scalar WebAssembly build (no SIMD in this browser)';
+  buildInfo.textContent = lab.simd
+    ? 'WebAssembly SIMD build'
+    : 'scalar WebAssembly build (no SIMD in this browser: the same numbers, computed a little more slowly)';
   buildInfo.dataset.simd = String(lab.simd);
   loadingText.textContent = 'Drawing…';
   await prefetch;
