@@ -2,7 +2,7 @@
 // why it matters, the formula, a note where the notebook misleads), the hands-on lab, and learner mode.
 //
 // The exercise comes from the registry (exercises/registry.js): its page module exports
-//   {lesson: {idea, why, formula, note?}, mountLab?(el, ctx)}
+//   {lesson: {idea, why, formula, note?, deeper?}, mountLab?(el, ctx)}  (deeper: a collapsed "Going deeper" box)
 // mountLab draws the interactive part and returns {update(params), destroy()}; ctx = {lab, params, spec (the
 // entry's parameter types, for the controls' bounds), setParams, started}. Learner mode mounts the entry's tasks.
 //
@@ -72,7 +72,7 @@ export async function mountExercise(root, id, { lab, params, setParams = () => {
   const heading = h('h1', { tabindex: '-1' }, `Exercise ${entry.number} · ${entry.title}`);
   const labHost = h('div', { class: 'lab' });
   const learnerHost = h('div', { class: 'learner', tabindex: '-1' });
-  const { idea, why, formula, note } = def.lesson;
+  const { idea, why, formula, note, deeper } = def.lesson;
   const withLearner = Boolean(entry.tasks) && !hide.includes('editor');
 
   const article = h('article', { class: 'exercise', 'data-exercise': id, 'data-hide': hide.length ? hide.join(' ') : null },
@@ -81,6 +81,9 @@ export async function mountExercise(root, id, { lab, params, setParams = () => {
     section('Why it matters', 'text', ...why.map((p) => prose(p))),
     section('The formula', 'text', h('pre', { class: 'formula', tabindex: '0', 'aria-label': 'Formula', text: formula.math }), ...formula.notes.map((p) => prose(p))),
     note ? h('aside', { class: 'note', 'aria-label': note.title, 'data-part': 'text' }, h('h2', { text: note.title }), ...note.paragraphs.map((p) => prose(p))) : null,
+    // "Going deeper" (lesson.deeper = {title?, paragraphs}): what a curious learner may read, collapsed.
+    deeper ? h('details', { class: 'going-deeper', 'data-part': 'text' }, h('summary', { text: deeper.title ?? 'Going deeper' }),
+      ...deeper.paragraphs.map((p) => prose(p))) : null,
     def.mountLab ? h('section', { class: 'lesson-part' }, h('h2', { text: 'Try it' }), labHost) : null,
     withLearner ? section('Your turn: write it yourself', 'editor', learnerHost) : null,
   );

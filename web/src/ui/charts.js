@@ -8,7 +8,7 @@
 // config, so that a theme switch can redraw every chart in its new colors.
 import {
   BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement,
-  LogarithmicScale, PointElement, ScatterController, Tooltip,
+  LogarithmicScale, PointElement, ScatterController, Ticks, Tooltip,
 } from 'chart.js';
 import annotationPlugin from 'chartjs-plugin-annotation';
 import { MatrixController, MatrixElement } from 'chartjs-chart-matrix';
@@ -114,7 +114,7 @@ export function logAxis(c, values, title) {
  * (ticks: {callback: signedTicks}).
  */
 export function signedTicks(value, index, ticks) {
-  return Chart.Ticks.formatters.numeric.call(this, value, index, ticks).replace('-', '−');
+  return Ticks.formatters.numeric.call(this, value, index, ticks).replace('-', '−');
 }
 
 /** Options every lab chart shares: no animation (redraws must be instant), the theme's text and grid colors. */
