@@ -297,9 +297,9 @@ function mountLab(root, { lab, params, spec, setParams }) {
       const v = parseNumber(input.value);
       if (v === undefined || v < lo || v > hi) {
         if (!quiet) {
-          message.set(input.value.trim() === ''
-            ? `Give row ${r} a magnitude (a number from ${lo} to ${hi}).`
-            : `Row ${r}: use a number from ${lo} to ${hi}, such as 0.01 or 10.`);
+          // Short enough for the two lines kept for it under a narrow field.
+          const e = (v) => v.toExponential().replace('e+', 'e').replaceAll('-', '−'); // 1e−6, 1e6
+          message.set(input.value.trim() === '' ? `Row ${r}: give a magnitude.` : `Row ${r}: a number, ${e(lo)} to ${e(hi)}.`);
         }
         return undefined;
       }

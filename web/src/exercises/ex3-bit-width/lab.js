@@ -124,14 +124,14 @@ function clipChartConfig(c, { sweep, at, best, mine }) {
   return { type: 'line', data: { datasets }, options };
 }
 
-function clipSummary({ sweep, at, best }) {
+function clipSummary({ sweep, at, best, mine }) {
   const full = sweep[sweep.length - 1];
   const share = (v) => `${fixed((100 * v) / at.mse, 0)} %`;
   return `Clipping the heavy-tailed weights at ${sig(at.clip, 3)} (${fixed((100 * at.clip) / full.clip, 0)} % of max|x|) ` +
     `at ${CLIP_BITS} bits: ${at.clipped} of 1000 values saturate. MSE ${sig(at.mse, 3)}: rounding ${share(at.rounding)}, ` +
     `clipping ${share(at.clipping)}. Without clipping the MSE is ${sig(full.mse, 3)}; the best threshold, ` +
     `${sig(best.clip, 3)}, gives ${sig(best.mse, 3)} (${fixed(full.mse / best.mse, 1)}× smaller). Clip lower and the ` +
-    'saturated outliers dominate; higher and the step grows for every other weight.';
+    `saturated outliers dominate; higher and the step grows for every other weight.${yoursNote(mine, 'clip')}`;
 }
 
 function factorsOf(sweep) {
@@ -140,7 +140,7 @@ function factorsOf(sweep) {
 
 const DISTRIBUTION_SUBJECTS = { gaussian: 'With Gaussian weights', uniform: 'With uniform weights', outliers: 'With heavy-tailed weights (outliers)' };
 
-function summary({ sweep, baseline, dist }) {
+function summary({ sweep, baseline, dist, mine }) {
   const first = sweep[0];
   const last = sweep[sweep.length - 1];
   const factors = factorsOf(sweep).map((f) => f.toFixed(2));
@@ -151,7 +151,13 @@ function summary({ sweep, baseline, dist }) {
     const b = baseline[baseline.length - 1];
     text += ` At ${last.bits} bits the SQNR is ${dB(last.sqnrDb)}, against ${dB(b.sqnrDb)} for the Gaussian weights.`;
   }
-  return text;
+  return text + yoursNote(mine, 'bits');
+}
+
+/** What the learner's own plotted numbers add to a chart's summary. */
+function yoursNote(mine, name) {
+  const n = learnerPoints(mine, name)?.length ?? 0;
+  return n ? ` Your numbers from Run (${n} point${n === 1 ? '' : 's'}, the purple ✕ marks) are drawn on the chart.` : '';
 }
 
 function mountLab(root, { lab, params, spec, setParams }) {
