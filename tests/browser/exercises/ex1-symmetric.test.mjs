@@ -60,7 +60,7 @@ describe('exercise 1', () => {
       }
       await field.fill('0, 0, 0');
       assert.deepEqual(await page.locator('.q').allInnerTexts(), ['0', '0', '0']);
-      assert.match(await page.locator('.chart-summary').innerText(), /All 3 weights are 0/);
+      assert.match(await page.locator('.chart-summary').first().innerText(), /All 3 weights are 0/);
       assert.doesNotMatch(await page.locator('main').innerText(), /NaN|Infinity/);
     });
   });

@@ -23,7 +23,8 @@ export function sig(v, digits = 4) {
   if (!Number.isFinite(v)) return exact(v);
   if (v === 0) return '0';
   const a = Math.abs(v);
-  const s = a < 1e-3 || a >= 1e6 ? v.toExponential(digits - 1) : v.toPrecision(digits);
+  let s = a < 1e-3 || a >= 1e6 ? v.toExponential(digits - 1) : v.toPrecision(digits);
+  if (a >= 1e-3 && a < 1e6 && s.includes('e')) s = String(Number(s)); // 1070, not 1.07e+3
   return s.replaceAll('-', '−'); // one minus sign style, the exponent's included
 }
 

@@ -5,7 +5,7 @@
 import { parseNumber } from '../../app/params.js';
 import { createViewState } from '../../app/state.js';
 import { baseOptions, chartFigure, logAxis, signedTicks } from '../../ui/charts.js';
-import { fieldMessage, h, fill, slider, table, uid } from '../../ui/dom.js';
+import { fieldMessage, h, fill, numberSpan, slider, table, uid } from '../../ui/dom.js';
 import { dB, exact, short, sig, times } from '../../ui/format.js';
 import { COLS, NOTEBOOK_CHANNEL_SCALES, notebookMatrix } from './data.js';
 
@@ -31,6 +31,12 @@ const lesson = {
     notes: [
       'SQNR, the signal-to-quantization-noise ratio, compares the power of the weights with the power of the error. 0 dB means the error is as large as the weights themselves; every 6 dB halves the error’s amplitude.',
       'The matrix is NumPy’s `np.random.seed(42); np.random.randn(4, 64)` with row r multiplied by the magnitude you choose below, exactly as in the notebook.',
+    ],
+  },
+  deeper: {
+    title: 'Going deeper: float32 or float64 recovered values',
+    paragraphs: [
+      'Per channel, NumPy multiplies `q.astype(np.float32)` by a float64 array of scales, `scales[:, None]`: an array times an array keeps the wider type, so the recovered values are float64, in NumPy 1 and NumPy 2 alike. Per tensor, exercise 1’s float32 product applies (NumPy 1) or not (NumPy 2 with a NumPy float64 scale). The MSEs differ only in the last digits; Check accepts float32 and float64 recovered values alike.',
     ],
   },
   note: {
@@ -263,8 +269,8 @@ function mountLab(root, { lab, params, spec, setParams }) {
     const res = compare(lab, state.s, state.bits);
     const { tensor, channel } = res.overall;
     fill(overall,
-      h('div', {}, h('dt', { text: 'per-tensor MSE' }), h('dd', {}, h('code', { class: 'mse-tensor', text: exact(tensor.mse) }))),
-      h('div', {}, h('dt', { text: 'per-channel MSE' }), h('dd', {}, h('code', { class: 'mse-channel', text: exact(channel.mse) }))),
+      h('div', {}, h('dt', { text: 'per-tensor MSE' }), h('dd', {}, numberSpan(sig(tensor.mse, 4), exact(tensor.mse), { class: 'mse-tensor' }))),
+      h('div', {}, h('dt', { text: 'per-channel MSE' }), h('dd', {}, numberSpan(sig(channel.mse, 4), exact(channel.mse), { class: 'mse-channel' }))),
       h('div', {}, h('dt', { text: 'overall improvement' }), h('dd', { class: 'mse-ratio', text: times(ratio(tensor.mse, channel.mse)) })));
     const small = res.levels.tensor.findIndex((n) => n === 1);
     mapFigure.update((c) => weightMap(c, state.s, res),

@@ -5,7 +5,7 @@
 // error, the optimum marked. The learner's own numbers (plot() in their code) are drawn on both charts.
 import { createViewState } from '../../app/state.js';
 import { baseOptions, chartFigure, logAxis } from '../../ui/charts.js';
-import { fill, h, radioGroup, slider, table } from '../../ui/dom.js';
+import { fill, h, numberSpan, radioGroup, slider, table } from '../../ui/dom.js';
 import { dB, exact, fixed, sig, twoDigitExponent } from '../../ui/format.js';
 import { DISTRIBUTIONS, clipGrid, clippedError, weights } from './data.js';
 
@@ -21,13 +21,14 @@ const lesson = {
   ],
   why: [
     'Choosing a bit width trades memory against accuracy. Knowing that the error falls about 4× per bit lets you predict what 4 or 6 bits will cost before you try them.',
-    'The rule assumes that the scale fits the bulk of the data. A few outliers stretch max|x|, and every other weight pays with a coarser grid. Switch the weights to “heavy tails” to see how much.',
+    'The rule assumes that the scale fits the bulk of the data. A few outliers stretch max|x|, and every other weight pays with a coarser grid. Switch the weights to “heavy tails” to see how much, then find below where to clip them: a threshold under max|x| trades a large error on the few outliers for a finer grid for all the others.',
   ],
   formula: {
     math: [
       'step(bits)  = max|x| / (2^(bits−1) − 1)',
       'MSE         ≈ step² / 12                   once the grid is fine',
       'MSE(b) / MSE(b+1) → 4                      10 · log10(4) = 6.02 dB per bit',
+      'clipped at c:  step = c / qmax             values beyond ±c saturate at ±qmax',
     ].join('\n'),
     notes: [
       'At 2 to 4 bits the factor is larger than 4, for two reasons: qmax grows from 1 to 3 to 7 to 15, so the step shrinks 3×, 2.33× and 2.14× rather than 2×; and with so few levels the errors are not spread evenly over a step. The 4× rule holds from about 5 bits on.',
@@ -211,7 +212,7 @@ function mountLab(root, { lab, params, spec, setParams }) {
     fill(tableHost, table({
       caption: `MSE and SQNR per bit width, and how much one more bit reduces the MSE (${DISTRIBUTION_LABELS[state.dist]} weights)`,
       columns: ['bits', 'MSE', 'SQNR', 'reduction from one bit fewer', 'in dB'],
-      rows: sweep.map((p, i) => [String(p.bits), h('code', { class: 'sweep-mse', text: exact(p.mse) }), dB(p.sqnrDb),
+      rows: sweep.map((p, i) => [String(p.bits), numberSpan(sig(p.mse, 4), exact(p.mse), { class: 'sweep-mse' }), dB(p.sqnrDb),
         i ? `${fixed(factors[i - 1], 2)}×` : '—', i ? `${fixed(10 * Math.log10(factors[i - 1]), 2)} dB` : '—']),
     }));
   }
