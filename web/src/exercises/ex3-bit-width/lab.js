@@ -55,7 +55,7 @@ function learnerPoints(mine, name) {
 
 const yourNumbers = (c, points) => ({
   type: 'scatter', label: 'your numbers (Run)', data: points, borderColor: c.series[3], backgroundColor: 'transparent',
-  pointStyle: 'crossRot', pointRadius: 8, pointBorderWidth: 2, showLine: false,
+  pointStyle: 'crossRot', pointRadius: 6, pointBorderWidth: 2, showLine: false,
 });
 
 function chartConfig(c, { sweep, baseline, dist, mine }) {
