@@ -258,9 +258,11 @@ function mountLab(root, { lab, params, spec, setParams }) {
   function draw() {
     const info = last;
     const zoom = zoomSelect.value === '' ? null : { index: Number(zoomSelect.value), steps: 4 };
-    // The chart grows with the number of weights: 26 px a row, at least the usual height.
-    figure.figure.querySelector('.chart-box').style.height = `${Math.max(16, 4 + info.w.length * 1.6)}rem`;
-    errorFigure.figure.querySelector('.chart-box').style.height = `${Math.max(12, 4 + info.w.length * 1.3)}rem`;
+    // The charts grow with the number of weights beyond 10: 26 px a row (px, not rem: an embedded widget's rem is
+    // the course page's). Up to 10 weights they keep style.css's height.
+    const many = info.w.length > 10;
+    figure.figure.querySelector('.chart-box').style.height = many ? `${64 + info.w.length * 26}px` : '';
+    errorFigure.figure.querySelector('.chart-box').style.height = many ? `${48 + info.w.length * 22}px` : '';
     let levels = null;
     figure.update((c) => {
       const built = chartConfig(c, info, zoom);
