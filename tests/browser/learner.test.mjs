@@ -28,7 +28,10 @@ for (const entry of EXERCISES.filter((e) => e.tasks)) {
       await withPage(env, `#/${exercise}`, {}, async ({ page }) => {
         const starterSummary = await runCheck(page);
         assert.match(starterSummary, /^\d+ of \d+ checks pass$/);
-        assert.equal(await page.locator('.check-results li.fail .test-message').first().innerText(), starterFailure);
+        // Failures grouped by cause: the first group's message is the first failing check's.
+        assert.equal(await page.locator('.check-results .cause-message').first().innerText(), starterFailure);
+        assert.equal(await page.locator('.check-results .cause-title').first().innerText(), 'Fix this first');
+        assert.equal(await page.locator('.next-exercise').count(), 0, 'no Next exercise before a pass');
         assert.match(await page.locator('.status-badge').innerText(), /attempted/);
 
         // The solution is hidden until asked for, and asks for confirmation.
@@ -41,6 +44,10 @@ for (const entry of EXERCISES.filter((e) => e.tasks)) {
         const summary = await runCheck(page);
         assert.match(summary, /^(\d+) of \1 checks pass — exercise passed!$/);
         assert.equal(await page.locator('.check-results li.fail').count(), 0);
+        assert.equal(await page.locator('.check-results .test-message, .check-results .cause-message').count(), 0, 'no notes on a pass');
+        // "Next exercise →", in the registry's order (back to the list after the last).
+        const next = EXERCISES[EXERCISES.indexOf(entry) + 1];
+        assert.equal(await page.locator('.next-exercise a').getAttribute('href'), next ? `#/${next.id}` : '#/');
         assert.equal(await page.locator('.status-badge').innerText(), 'passed');
         await page.locator('.check-results').scrollIntoViewIfNeeded();
         await page.screenshot({ path: `${screenshotDir}/${exercise}-check-passed.png` });

@@ -1,6 +1,7 @@
 // Every page (the landing page and every exercise of the registry) in light and dark themes and at phone width:
 // loads without console errors or requests to other origins, draws every chart it shows (no blank canvas), shows
-// no NaN, and has no serious or critical axe-core violation. Screenshots of each go to build/screenshots/. The
+// no NaN, has no serious or critical axe-core violation, and at phone width nothing reaches off-screen outside a
+// scrolling box. Screenshots of each go to build/screenshots/. The
 // header's nav and the landing page list the registry's exercises in its order.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -15,6 +16,17 @@ const VIEWS = [
   { label: 'phone', colorScheme: 'light', width: 390, height: 844 },
   { label: 'phone-dark', colorScheme: 'dark', width: 390, height: 844 },
 ];
+
+/**
+ * Elements of the page that reach beyond the viewport's sides without a scrolling box of their own around them (a
+ * wide table or formula may scroll in its box; nothing else may be cut off at phone width).
+ */
+const offScreen = (page) => page.evaluate(() => {
+  const scrolls = (el) => { for (let p = el.parentElement; p; p = p.parentElement) if (/auto|scroll/.test(getComputedStyle(p).overflowX)) return true; return false; };
+  return [...document.querySelectorAll('main *')]
+    .filter((el) => { const r = el.getBoundingClientRect(); return r.width > 0 && (r.right > innerWidth + 1 || r.left < -1) && !scrolls(el); })
+    .slice(0, 5).map((el) => `${el.tagName.toLowerCase()}.${el.className} (${Math.round(el.getBoundingClientRect().right)} px)`);
+});
 
 let env;
 before(async () => { env = await launch(); });
@@ -41,6 +53,7 @@ for (const view of VIEWS) {
           assert.equal(theme, view.colorScheme === 'dark' ? 'rgb(15, 20, 25)' : 'rgb(255, 255, 255)');
           const wide = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
           assert.ok(wide <= 0, `the page scrolls sideways by ${wide} px`);
+          if (view.width < 500) assert.deepEqual(await offScreen(page), [], 'nothing off-screen at phone width');
           assert.deepEqual(await axeViolations(page), []);
           await page.screenshot({ path: `${screenshotDir}/${name}-${view.label}.png`, fullPage: true });
           assert.deepEqual(foreign, []);

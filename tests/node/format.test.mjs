@@ -24,6 +24,9 @@ describe('number formatting', () => {
     assert.equal(sig(0.00012345, 3), '1.23e−4');
     assert.equal(sig(1234567), '1.235e+6');
     assert.equal(sig(0), '0');
+    assert.equal(sig(1071.4, 3), '1070');
+    assert.equal(sig(-6.4371e-9), '−6.437e−9', 'one minus sign style, the exponent\'s too');
+    assert.equal(num(-1e-7), '−1e−07');
     assert.equal(fixed(-1.25, 1), '−1.3');
     assert.equal(fixed(NaN, 1), '—');
     assert.equal(num(-0.156), '−0.156');

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 
+import { groupFailures } from '../../../web/src/checks/group.js';
 import { checkCode, lab, messageOf, taskOf, withFunction } from './support.mjs';
 
 let ex1;
@@ -50,11 +51,35 @@ describe('checks that teach (exercise 1, symmetric quantization)', () => {
     assert.match(await messageOf(ex1, code, '16 bits'), /Int8Array, which holds only -128…127/);
   });
 
-  it('float64 dequantization is accepted with a note', async () => {
-    const code = withFunction(ex1, 'symmetricDequantize', 'function symmetricDequantize(q, scale) { return Array.from(q, (v) => v * scale); }');
+  it('every honest q × scale passes, silently: the literal TODO 5, float32 with a float32 scale, float64', async () => {
+    for (const body of [
+      'function symmetricDequantize(q, scale) {\n  const recovered = new Float32Array(q.length);\n  for (let i = 0; i < q.length; i++) recovered[i] = q[i] * scale;\n  return recovered;\n}',
+      'function symmetricDequantize(q, scale) {\n  const s = Math.fround(scale);\n  return Float32Array.from(q, (v) => v * s);\n}',
+      'function symmetricDequantize(q, scale) { return Array.from(q, (v) => v * scale); }',
+    ]) {
+      const result = await checkCode(ex1, withFunction(ex1, 'symmetricDequantize', body), lab);
+      assert.equal(result.ok, true, body);
+      assert.deepEqual(result.tests.map((t) => t.message).filter(Boolean), [], 'no note on a pass');
+    }
+  });
+
+  it('the starter with only TODO 5 filled in literally passes the dequantize check', async () => {
+    const code = ex1.starter.replace('  // TODO 5: fill recovered[i] with q[i] * scale.\n', '  for (let i = 0; i < q.length; i++) recovered[i] = q[i] * scale;\n');
+    assert.notEqual(code, ex1.starter);
     const result = await checkCode(ex1, code, lab);
-    assert.equal(result.ok, true);
-    assert.match(result.tests.find((t) => t.name.startsWith('symmetricDequantize')).message, /float64.*Accepted/);
+    assert.equal(result.tests.find((t) => t.name.startsWith('symmetricDequantize')).passed, true);
+  });
+
+  it('qmax = 255 is one cause that breaks several checks', async () => {
+    const code = ex1.solution.replace('const qmax = 2 ** (bits - 1) - 1;', 'const qmax = 2 ** bits - 1;');
+    const result = await checkCode(ex1, code, lab);
+    const failed = result.tests.filter((t) => !t.passed);
+    assert.ok(failed.length >= 3);
+    assert.ok(failed.every((t) => t.cause === 'qmax-unsigned'), failed.map((t) => `${t.name}: ${t.cause}`).join('\n'));
+    const groups = groupFailures(result.tests);
+    assert.equal(groups.length, 1);
+    assert.equal(groups[0].tests.length, failed.length);
+    assert.match(groups[0].message, /^qmax looks like 2\^bits − 1 = 255/);
   });
 
   it('an exception names the function and the line', async () => {

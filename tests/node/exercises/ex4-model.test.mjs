@@ -1,46 +1,90 @@
-// Exercise 4's checks: the model functions, sizes, agreement and timing mistakes get the message that teaches;
-// every model the code and the checks create is freed.
+// Exercise 4's checks: the learner's dynamic int8 forward pass (quantize the activations, the int32 dot products,
+// the rescale and the bias, the whole network) against the core; typical mistakes get the message that teaches;
+// the checks hand the learner's functions plain, cloneable arrays only; every model is freed.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 
-import { checkCode, lab, messageOf, taskOf, withFunction } from './support.mjs';
+import { agreementInputs } from '../../../web/quantlab/agreement.js';
+import { forwardInt8, layersOf } from '../../../web/src/exercises/ex4-model/reference.js';
+import { checkCode, lab, messageOf, taskOf } from './support.mjs';
 
 let ex4;
 before(async () => {
   ex4 = await taskOf('ex4');
 });
 
-describe('checks that teach (exercise 4, a small network in int8)', () => {
-  it('returning the float model is called out', async () => {
-    const code = withFunction(ex4, 'quantizeModel', 'function quantizeModel(model, perChannel) { return model; }');
-    assert.match(await messageOf(ex4, code, 'quantizeModel(SimpleNet(0), false)'), /returned a float32 model: return the int8 copy/);
+const causeOf = async (code, test) => (await checkCode(ex4, code, lab)).tests.find((t) => t.name.startsWith(test));
+
+describe('checks that teach (exercise 4, dynamic int8 by hand)', () => {
+  it('the JavaScript reference equals the core\'s SIMD int8 network to 1e-6 of the largest output, on 20 inputs', () => {
+    for (const perChannel of [false, true]) {
+      const fp32 = lab.createSimpleNet(0);
+      const int8 = lab.quantizeDynamic(fp32, { perChannel });
+      const layers = layersOf(int8.serialize());
+      assert.deepEqual(layers.map((l) => [l.in, l.out, l.scales.length, l.q.length]), [[784, 256, perChannel ? 256 : 1, 784 * 256], [256, 10, perChannel ? 10 : 1, 2560]]);
+      for (const x of agreementInputs(lab, 20)) {
+        const core = int8.forward(x);
+        const mine = forwardInt8(x, layers);
+        const top = Math.max(...core.map(Math.abs));
+        assert.ok(core.every((v, i) => Math.abs(v - mine[i]) <= 1e-6 * top));
+      }
+      int8.delete();
+      fp32.delete();
+    }
   });
 
-  it('ignoring perChannel is called out', async () => {
-    const code = withFunction(ex4, 'quantizeModel', 'function quantizeModel(model, perChannel) { return quantizeDynamic(model); }');
-    assert.match(await messageOf(ex4, code, 'quantizeModel(model, true)'), /one scale per tensor, but perChannel was true/);
+  it('the arguments the checks pass survive a structured clone (the learner\'s code runs in its own realm)', async () => {
+    const seen = [];
+    const task = { ...ex4, tests: ex4.tests };
+    const code = `${ex4.solution}\n`;
+    const result = await checkCode({ ...task, tests: task.tests.map((t) => ({ ...t, run: (ctx) => t.run({ ...ctx, call: (name, ...args) => { seen.push(args); return ctx.call(name, ...structuredClone(args)); } }) })) }, code, lab);
+    assert.equal(result.ok, true, JSON.stringify(result.tests.filter((t) => !t.passed)));
+    assert.ok(seen.length >= 5);
   });
 
-  it('an inverted size ratio is called out', async () => {
-    const code = ex4.solution.replace('ratio: fp32Bytes / int8Bytes', 'ratio: int8Bytes / fp32Bytes');
-    assert.match(await messageOf(ex4, code, 'modelSizes'), /below 1: divide the float32 size by the int8 size/);
+  it('scale = max|x| / 255 (uint8 thinking) is named', async () => {
+    const code = ex4.solution.replace('const scale = maxAbs / 127;', 'const scale = maxAbs / 255;');
+    const t = await causeOf(code, 'quantizeVector: input 0');
+    assert.equal(t.cause, 'qmax-255');
+    assert.match(t.message, /symmetric int8, −127 … 127/);
   });
 
-  it('a signed maximum difference is called out', async () => {
-    const code = ex4.solution.replace('Math.max(maxAbsDiff, Math.abs(a[i] - b[i]))', 'Math.max(maxAbsDiff, a[i] - b[i])');
-    assert.match(await messageOf(ex4, code, 'agreement on 10 inputs'), /largest signed difference: take Math\.abs/);
+  it('a missing bias, activation scale or weight scale is named', async () => {
+    const noBias = ex4.solution.replace('y[r] = acc * (xScale * wScale) + layer.bias[r];', 'y[r] = acc * (xScale * wScale);');
+    assert.match(await messageOf(ex4, noBias, 'int8Linear: SimpleNet'), /the bias is missing/);
+    const noX = ex4.solution.replace('y[r] = acc * (xScale * wScale) + layer.bias[r];', 'y[r] = acc * wScale + layer.bias[r];');
+    assert.match(await messageOf(ex4, noX, 'int8Linear: SimpleNet'), /activation scale xScale is missing/);
+    const noW = ex4.solution.replace('y[r] = acc * (xScale * wScale) + layer.bias[r];', 'y[r] = acc * xScale + layer.bias[r];');
+    assert.match(await messageOf(ex4, noW, 'int8Linear: SimpleNet'), /weight scale is missing/);
   });
 
-  it('a fraction instead of a count of agreeing inputs is called out', async () => {
-    const code = ex4.solution.replace('return { maxAbsDiff, argmaxAgree };', 'return { maxAbsDiff, argmaxAgree: argmaxAgree / inputs.length };');
-    assert.match(await messageOf(ex4, code, 'agreement on 10 inputs'), /a fraction: count the inputs/);
+  it('the scale of row 0 on every row of a per-channel layer is named', async () => {
+    const code = ex4.solution.replace('const wScale = layer.scales.length === 1 ? layer.scales[0] : layer.scales[r];', 'const wScale = layer.scales[0];');
+    assert.equal((await causeOf(code, 'int8Linear with one weight scale per output row')).cause, 'per-channel-scale');
   });
 
-  it('timing without a warm-up is called out, and so are milliseconds', async () => {
-    const noWarmup = ex4.solution.replace('for (let i = 0; i < 100; i++) model.forward(x);', '');
-    assert.match(await messageOf(ex4, noWarmup, 'timeForward'), /exactly runs times: warm up first/);
-    const millis = ex4.solution.replace('((now() - start) * 1000) / runs', '(now() - start) / runs');
-    assert.match(await messageOf(ex4, millis, 'timeForward'), /like milliseconds: now\(\) counts milliseconds, so multiply by 1000/);
+  it('weights read column by column are named', async () => {
+    const code = ex4.solution.replace('acc += xq[k] * layer.q[r * layer.in + k];', 'acc += xq[k] * (layer.q[k * layer.out + r] ?? 0);');
+    assert.match(await messageOf(ex4, code, 'int8Linear: SimpleNet'), /read column by column/);
+  });
+
+  it('no ReLU, a ReLU after the last layer, and the float network are named', async () => {
+    const noRelu = ex4.solution.replace('if (l < layers.length - 1) h = h.map((v) => Math.max(0, v));', '');
+    assert.equal((await causeOf(noRelu, 'forwardInt8 gives')).cause, 'no-relu');
+    const reluLast = ex4.solution.replace('if (l < layers.length - 1) h = h.map((v) => Math.max(0, v));', 'h = h.map((v) => Math.max(0, v));');
+    assert.equal((await causeOf(reluLast, 'forwardInt8 gives')).cause, 'relu-last');
+    const float = ex4.solution.replace(/function forwardInt8\(x, layers\) \{[^]*?\n\}\n/, 'function forwardInt8(x, layers) {\n  const m = createSimpleNet(0);\n  return m.forward(x);\n}\n');
+    assert.equal((await causeOf(float, 'forwardInt8 gives')).cause, 'not-quantized');
+  });
+
+  it('the code saved for the earlier task runs and fails with a message naming what to write', async () => {
+    const old = `function quantizeModel(model, perChannel) { return quantizeDynamic(model, { perChannel }); }
+function modelSizes(a, b) { return { fp32Bytes: a.serialize().length, int8Bytes: b.serialize().length, ratio: 4 }; }
+const m = createSimpleNet(0); quantizeModel(m, false);`;
+    const result = await checkCode(ex4, old, lab);
+    assert.equal(result.error, null);
+    assert.equal(result.ok, false);
+    assert.match(result.tests[0].message, /quantizeVector is not defined/);
   });
 
   it('frees every model the code and the checks created', async () => {

@@ -2,7 +2,7 @@
 // why it matters, the formula, a note where the notebook misleads), the hands-on lab, and learner mode.
 //
 // The exercise comes from the registry (exercises/registry.js): its page module exports
-//   {lesson: {idea, why, formula, note?}, mountLab?(el, ctx)}
+//   {lesson: {idea, why, formula, note?, deeper?}, mountLab?(el, ctx)}  (deeper: a collapsed "Going deeper" box)
 // mountLab draws the interactive part and returns {update(params), destroy()}; ctx = {lab, params, spec (the
 // entry's parameter types, for the controls' bounds), setParams, started}. Learner mode mounts the entry's tasks.
 //
@@ -11,9 +11,18 @@
 // when the article's data-hide lists them. Learner mode is not even loaded when the editor is hidden; otherwise
 // it loads (CodeMirror, the tasks, the runner worker) when the learner reaches "Your turn" or moves the keyboard
 // focus into it, so that the first chart never waits for the editor.
-import { exerciseById } from '../exercises/registry.js';
+import { EXERCISES, exerciseById } from '../exercises/registry.js';
 import { h, prose } from '../ui/dom.js';
 import { statusBadge } from './status-badge.js';
+
+/** "Next exercise →" after a pass: the next exercise in the registry's order, or back to the list after the last. */
+function nextExercise(id) {
+  const at = EXERCISES.findIndex((e) => e.id === id);
+  const next = EXERCISES[at + 1];
+  return next
+    ? { href: `#/${next.id}`, label: `Next exercise → ${next.number} · ${next.title}` }
+    : { href: '#/', label: 'All exercises done: back to the list →' };
+}
 
 function section(title, part, ...content) {
   return h('section', { class: 'lesson-part', 'data-part': part }, h('h2', { text: title }), ...content);
@@ -55,7 +64,7 @@ function whenReached(el, load) {
  *   where learner mode keeps the code (store.js), the exercise id unless an embedding gives another.
  * @returns {Promise<{update(params: object): void, destroy(): void, heading: HTMLElement, title: string}>}
  */
-export async function mountExercise(root, id, { lab, params, setParams = () => {}, hide = [], onProgress = () => {}, codeKey = id }) {
+export async function mountExercise(root, id, { lab, params, setParams = () => {}, hide = [], onProgress = () => {}, codeKey = id, nextLink = false }) {
   const entry = exerciseById(id);
   if (!entry) throw new Error(`no exercise "${String(id).slice(0, 20)}"`);
   const def = (await entry.page()).default;
@@ -63,7 +72,7 @@ export async function mountExercise(root, id, { lab, params, setParams = () => {
   const heading = h('h1', { tabindex: '-1' }, `Exercise ${entry.number} · ${entry.title}`);
   const labHost = h('div', { class: 'lab' });
   const learnerHost = h('div', { class: 'learner', tabindex: '-1' });
-  const { idea, why, formula, note } = def.lesson;
+  const { idea, why, formula, note, deeper } = def.lesson;
   const withLearner = Boolean(entry.tasks) && !hide.includes('editor');
 
   const article = h('article', { class: 'exercise', 'data-exercise': id, 'data-hide': hide.length ? hide.join(' ') : null },
@@ -72,6 +81,9 @@ export async function mountExercise(root, id, { lab, params, setParams = () => {
     section('Why it matters', 'text', ...why.map((p) => prose(p))),
     section('The formula', 'text', h('pre', { class: 'formula', tabindex: '0', 'aria-label': 'Formula', text: formula.math }), ...formula.notes.map((p) => prose(p))),
     note ? h('aside', { class: 'note', 'aria-label': note.title, 'data-part': 'text' }, h('h2', { text: note.title }), ...note.paragraphs.map((p) => prose(p))) : null,
+    // "Going deeper" (lesson.deeper = {title?, paragraphs}): what a curious learner may read, collapsed.
+    deeper ? h('details', { class: 'going-deeper', 'data-part': 'text' }, h('summary', { text: deeper.title ?? 'Going deeper' }),
+      ...deeper.paragraphs.map((p) => prose(p))) : null,
     def.mountLab ? h('section', { class: 'lesson-part' }, h('h2', { text: 'Try it' }), labHost) : null,
     withLearner ? section('Your turn: write it yourself', 'editor', learnerHost) : null,
   );
@@ -115,7 +127,11 @@ export async function mountExercise(root, id, { lab, params, setParams = () => {
       const [{ mountLearner }, tasks] = await Promise.all([import('../learner/learner.js'), entry.tasks()]);
       if (destroyed) return;
       learnerHost.replaceChildren();
-      learner = mountLearner(learnerHost, { exercise: id, task: tasks.default, lab, codeKey, onProgress: progress });
+      learner = mountLearner(learnerHost, {
+        exercise: id, task: tasks.default, lab, codeKey, onProgress: progress,
+        next: nextLink ? nextExercise(id) : null,
+        onResult: (result) => labView?.learnerResult?.(result),
+      });
     } catch (e) {
       learnerHost.replaceChildren(h('p', { class: 'error-text', text: `The editor could not load: ${e.message}` }));
     }

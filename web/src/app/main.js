@@ -131,7 +131,7 @@ async function show({ focus = true } = {}) {
       const { mountExercise } = await import('./exercise-page.js');
       if (token !== navigation) return;
       const setParams = (next) => link.write(formatHash(route, next));
-      view = withEmbedCode(await mountExercise(app, route, { lab, params, setParams }), route);
+      view = withEmbedCode(await mountExercise(app, route, { lab, params, setParams, nextLink: true }), route);
       if (token !== navigation) {
         view.destroy();
         return;
@@ -147,8 +147,9 @@ async function show({ focus = true } = {}) {
 }
 
 /**
- * Adds "Embed this exercise" under an exercise page, once the page has drawn (its code is not needed before);
- * its snippets follow the hash at the moment of the click.
+ * Adds a collapsed "For course authors" block under an exercise page, once the page has drawn (its code is not
+ * needed before): "Embed this exercise" (its snippets follow the hash at the moment of the click), and a slot,
+ * `[data-slot="lms"]`, for the LMS package download.
  */
 function withEmbedCode(view, route) {
   const { number, title } = exerciseById(route);
@@ -164,6 +165,9 @@ function withEmbedCode(view, route) {
       title,
       params: parseHash(location.hash).params,
     }), packages);
+    section = h('details', { class: 'course-authors' },
+      h('summary', { text: 'For course authors' }),
+      section);
     app.append(section);
   }, () => {}); // without it, the page is all there
   return {
@@ -192,7 +196,9 @@ async function start() {
       text: `QuantLab could not start: ${e.message}. It needs a browser with WebAssembly (any browser from 2018 on).` }));
     return;
   }
-  buildInfo.textContent = lab.simd ? 'WebAssembly SIMD build' : 'scalar WebAssembly build (no SIMD in this browser)';
+  buildInfo.textContent = lab.simd
+    ? 'WebAssembly SIMD build'
+    : 'scalar WebAssembly build (no SIMD in this browser: the same numbers, computed a little more slowly)';
   buildInfo.dataset.simd = String(lab.simd);
   loadingText.textContent = 'Drawing…';
   await prefetch;

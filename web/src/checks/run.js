@@ -4,7 +4,8 @@
 // A task (an exercise's tasks.js) is {functions, starter, solution, hints, tests, globals?, cleanup?}; a test is
 // {name, hidden?, async run(ctx)}: run() calls the learner's functions through `await ctx.call(name, ...args)`, compares with
 // the WebAssembly reference ctx.lab using the helpers of checks/expect.js and checks/quantization.js, and fails
-// by throwing CheckFailure (fail()). What run() returns, a string, is a note shown beside a passed test.
+// by throwing CheckFailure (fail(message, {cause})). A passed test shows nothing: what run() returns is ignored.
+// The results carry each failure's cause, so that the page can group them (checks/group.js).
 import { describeError, runCode } from '../learner/sandbox.js';
 import { CheckFailure, fail } from './expect.js';
 
@@ -36,7 +37,7 @@ function makeContext(lab, functions) {
 
 /**
  * Runs the code, then every test of the task. Returns {ok, output, error, tests: [{name, hidden, passed,
- * message}], passed, total}; a syntax error runs no test.
+ * message, cause}], passed, total}; a syntax error runs no test. message and cause are '' and null on a pass.
  */
 export async function checkCode(task, code, lab) {
   try {
@@ -53,17 +54,17 @@ async function checkTests(task, code, lab) {
   const tests = [];
   for (const test of task.tests) tests.push(await runTest(test, ctx));
   const passed = tests.filter((t) => t.passed).length;
-  return { ok: passed === tests.length, output: run.output, error: run.error, tests, passed, total: tests.length };
+  return { ok: passed === tests.length, output: run.output, error: run.error, plot: run.plot, tests, passed, total: tests.length };
 }
 
 // One test, awaited: a test's run() is async, and ctx.call will cross into the learner's own realm.
 async function runTest(test, ctx) {
   try {
-    const note = await test.run(ctx);
-    return { name: test.name, hidden: !!test.hidden, passed: true, message: typeof note === 'string' ? note : '' };
+    await test.run(ctx);
+    return { name: test.name, hidden: !!test.hidden, passed: true, message: '', cause: null };
   } catch (e) {
-    const message = e instanceof CheckFailure ? e.message : `the test itself failed: ${describeError(e).message}`;
-    const cause = e instanceof CheckFailure && typeof e.cause === 'string' ? e.cause : undefined;
-    return { name: test.name, hidden: !!test.hidden, passed: false, message, ...(cause ? { cause } : {}) };
+    const failure = e instanceof CheckFailure;
+    const message = failure ? e.message : `the test itself failed: ${describeError(e).message}`;
+    return { name: test.name, hidden: !!test.hidden, passed: false, message, cause: failure ? e.cause : null };
   }
 }

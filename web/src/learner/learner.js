@@ -5,6 +5,7 @@
 // claimed). onProgress(type, detail) tells the exercise page what the learner did: 'started' (an edit, Run or
 // Check) and 'checked' / 'completed' with {passed, total, score} after a Check.
 import { loadCode, markStatus, saveCode, STATUS } from '../app/store.js';
+import { groupFailures } from '../checks/group.js';
 import { h, fill, uid } from '../ui/dom.js';
 import { createEditor } from './editor.js';
 import { Runner, TIME_LIMIT_MS } from './runner.js';
@@ -17,10 +18,13 @@ function button(text, onClick, extra = {}) {
 
 /**
  * Mounts the learner panel for `task` (an exercise's tasks.js, see checks/run.js) into `parent`. `lab` is the
- * page's core: the runner worker gets its compiled WebAssembly module.
+ * page's core: the runner worker gets its compiled WebAssembly module. `next`, when given ({href, label}), is the
+ * "Next exercise →" link shown after a pass (the lab's own pages give it; an embedded exercise does not).
+ * `onResult(result)` receives every Run and Check result (an exercise's lab may draw the learner's numbers from
+ * result.plot, a plain cloneable field).
  * @returns {{editor, destroy(): void}}
  */
-export function mountLearner(parent, { exercise, task, lab, codeKey = exercise, onProgress = () => {} }) {
+export function mountLearner(parent, { exercise, task, lab, codeKey = exercise, onProgress = () => {}, next = null, onResult = () => {} }) {
   const runner = new Runner({ simd: lab.simd, wasmModule: lab.wasmModule });
   let saveTimer = null;
   let busy = false;
@@ -68,17 +72,32 @@ export function mountLearner(parent, { exercise, task, lab, codeKey = exercise, 
     fill(output, body, error ? h('span', { class: 'error-text', text: `\n${errorText(error)}` }) : null);
   }
 
+  const item = (t) => h('li', { class: t.passed ? 'pass' : 'fail' },
+    h('span', { class: 'mark', 'aria-hidden': 'true', text: t.passed ? '✓' : '✗' }),
+    h('span', { class: 'visually-hidden', text: t.passed ? 'Passed: ' : 'Failed: ' }),
+    h('span', { class: 'test-name', text: t.name }));
+
+  // Failures grouped by cause (checks/group.js): each cause's message once, the first to fix first, then the
+  // checks it breaks; the passed checks after them, without notes.
   function showChecks(result) {
     results.hidden = false;
-    const items = result.tests.map((t) => h('li', { class: t.passed ? 'pass' : 'fail' },
-      h('span', { class: 'mark', 'aria-hidden': 'true', text: t.passed ? '✓' : '✗' }),
-      h('span', { class: 'visually-hidden', text: t.passed ? 'Passed: ' : 'Failed: ' }),
-      h('span', { class: 'test-name', text: t.name }),
-      t.message ? h('span', { class: 'test-message', text: t.message }) : null));
     const heading = result.tests.length
       ? `${result.passed} of ${result.total} checks pass${result.ok ? ' — exercise passed!' : ''}`
       : 'No check ran: fix the syntax error first.';
-    fill(results, h('p', { class: result.ok ? 'summary pass' : 'summary fail', text: heading }), h('ul', {}, items));
+    const groups = groupFailures(result.tests).map((g, k) => h('section', { class: 'cause-group', 'data-cause': g.cause ?? '' },
+      h('h3', { class: 'cause-title', text: k === 0 ? 'Fix this first' : 'Then' }),
+      h('p', { class: 'cause-message', text: g.message }),
+      h('p', { class: 'cause-breaks', text: g.tests.length === 1 ? 'It fails this check:' : `It fails these ${g.tests.length} checks:` }),
+      h('ul', {}, g.tests.map((name) => item({ name, passed: false })))));
+    const passed = result.tests.filter((t) => t.passed);
+    const passList = passed.length && !result.ok
+      ? h('details', { class: 'passed-checks' }, h('summary', { text: `${passed.length} check${passed.length === 1 ? '' : 's'} pass` }),
+        h('ul', {}, passed.map(item)))
+      : result.ok ? h('ul', {}, passed.map(item)) : null;
+    const nextLink = result.ok && next
+      ? h('p', { class: 'next-exercise' }, h('a', { class: 'button primary', href: next.href }, next.label))
+      : null;
+    fill(results, h('p', { class: result.ok ? 'summary pass' : 'summary fail', text: heading }), nextLink, ...groups, passList);
   }
 
   async function execute(action) {
@@ -92,6 +111,7 @@ export function mountLearner(parent, { exercise, task, lab, codeKey = exercise, 
     try {
       const result = await runner.run({ action, exercise, code: editor.getCode() });
       if (action === 'check') reportCheck(result);
+      try { onResult(result); } catch { /* a lab's drawing must not break Run */ }
       if (result.timedOut) {
         statusLine.textContent = '';
         output.hidden = false;

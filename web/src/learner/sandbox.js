@@ -70,6 +70,37 @@ function makeConsole() {
   return { lines, console: { log, info: log, warn: log, error: log, debug: log, table: log } };
 }
 
+// ---- plot data ----
+
+const MAX_PLOT_SERIES = 8;
+const MAX_PLOT_POINTS = 2000;
+
+/**
+ * plot(name, xs, ys): the learner's numbers for the page to draw beside its own (exercise 3's sweeps). What is
+ * kept is plain and cloneable, whatever the code passes: {name: {x: number[], y: number[]}}, finite pairs only,
+ * at most 8 series of 2,000 points. It reaches the page as the Run result's `plot` field.
+ */
+function makePlot() {
+  const series = {};
+  const plot = (name, xs, ys) => {
+    const key = String(name).slice(0, 40);
+    if (!(key in series) && Object.keys(series).length >= MAX_PLOT_SERIES) return;
+    const x = [];
+    const y = [];
+    const n = Math.min(Number(xs?.length) || 0, Number(ys?.length) || 0, MAX_PLOT_POINTS);
+    for (let i = 0; i < n; i++) {
+      const a = Number(xs[i]);
+      const b = Number(ys[i]);
+      if (Number.isFinite(a) && Number.isFinite(b)) {
+        x.push(a);
+        y.push(b);
+      }
+    }
+    series[key] = { x, y };
+  };
+  return { series, plot };
+}
+
 // ---- compiling and running ----
 
 /**
@@ -93,9 +124,10 @@ export function compile(code, names, globals) {
  * What the learner's code may use besides the language: console, NumPy's seeded generators, and what the task
  * adds (task.globals(lab), e.g. exercise 4's model functions).
  */
-function learnerGlobals(task, lab, console) {
+function learnerGlobals(task, lab, console, plot) {
   return {
     console,
+    plot,
     randn: (seed, n) => lab.randn(seed, n),
     rand: (seed, n) => lab.rand(seed, n),
     ...(task.globals ? task.globals(lab) : {}),
@@ -103,18 +135,20 @@ function learnerGlobals(task, lab, console) {
 }
 
 /**
- * Runs the code's top level. Returns {ok, output, error, functions}: output is the printed lines, error null or
+ * Runs the code's top level. Returns {ok, output, error, functions, plot}: plot what the code passed to plot(),
+ * output is the printed lines, error null or
  * {name, message, line}, functions the task's functions by name (task.functions), as the code defined them.
  * Syntax errors come back with line null: V8 does not say where in a Function body the parse failed, so the page
  * finds the line from the editor's own parse tree.
  */
 export function runCode(task, code, lab) {
   const out = makeConsole();
+  const plotted = makePlot();
   let compiled;
   try {
-    compiled = compile(code, task.functions, learnerGlobals(task, lab, out.console));
+    compiled = compile(code, task.functions, learnerGlobals(task, lab, out.console, plotted.plot));
   } catch (e) {
-    return { ok: false, output: out.lines, error: describeError(e), functions: {} };
+    return { ok: false, output: out.lines, error: describeError(e), functions: {}, plot: {} };
   }
   let error = null;
   try {
@@ -122,5 +156,5 @@ export function runCode(task, code, lab) {
   } catch (e) {
     error = describeError(e);
   }
-  return { ok: !error, output: out.lines, error, functions: compiled.functions() };
+  return { ok: !error, output: out.lines, error, functions: compiled.functions(), plot: plotted.series };
 }

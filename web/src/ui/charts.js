@@ -1,5 +1,6 @@
 // Charts: Chart.js 4, tree-shaken (only the controllers, elements and scales the lab draws are registered), plus
-// two small plugins: the quantization grid of exercise 1 and value labels on points and bars. (Chart.js is one
+// two small plugins: the quantization grid of exercise 1 and value labels on points and bars; and
+// chartjs-plugin-annotation (levels, thresholds, markers) and chartjs-chart-matrix (heatmaps). (Chart.js is one
 // module, so every page loads the same Chart.js chunk: registering chart types per page would save nothing.)
 //
 // chartFigure() makes a <figure> with the canvas and a text summary beside it (the canvas is role=img and points
@@ -7,10 +8,10 @@
 // config, so that a theme switch can redraw every chart in its new colors.
 import {
   BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement,
-  LogarithmicScale, PointElement, ScatterController, Tooltip,
+  LogarithmicScale, PointElement, ScatterController, Ticks, Tooltip,
 } from 'chart.js';
-import { MatrixController, MatrixElement } from 'chartjs-chart-matrix';
 import annotationPlugin from 'chartjs-plugin-annotation';
+import { MatrixController, MatrixElement } from 'chartjs-chart-matrix';
 import { h, uid } from './dom.js';
 import { colors, onThemeChange } from './theme.js';
 
@@ -46,7 +47,7 @@ const gridLevels = {
 const valueLabels = {
   id: 'valueLabels',
   afterDatasetsDraw(chart, _args, options) {
-    const { datasets, format, color } = options;
+    const { datasets, format, color, minSpacing = 0 } = options;
     if (!datasets?.length || typeof format !== 'function') return;
     const ctx = chart.ctx;
     ctx.save();
@@ -54,15 +55,20 @@ const valueLabels = {
     ctx.font = `12px ${Chart.defaults.font.family}`;
     ctx.textAlign = 'center';
     ctx.textBaseline = 'bottom';
+    const { left, right } = chart.chartArea;
     for (const index of datasets) {
       const meta = chart.getDatasetMeta(index);
       if (meta.hidden) continue;
+      let lastX = -Infinity; // labels closer than minSpacing px to the previous one are left out (they would pile up)
       meta.data.forEach((element, i) => {
         const value = chart.data.datasets[index].data[i];
         const text = format(typeof value === 'object' && value !== null ? value.y : value, i);
-        if (!text || !Number.isFinite(element.y)) return;
+        if (!text || !Number.isFinite(element.y) || element.x - lastX < minSpacing) return;
+        lastX = element.x;
+        const half = ctx.measureText(text).width / 2;
+        const x = Math.min(right - half, Math.max(left + half + 2, element.x)); // never over the axis
         const y = Math.max(chart.chartArea.top + 12, element.y - 6);
-        ctx.fillText(text, element.x, y);
+        ctx.fillText(text, x, y);
       });
     }
     ctx.restore();
@@ -71,9 +77,9 @@ const valueLabels = {
 
 Chart.register(ScatterController, LineController, BarController, PointElement, LineElement, BarElement,
   LinearScale, LogarithmicScale, CategoryScale, Legend, Tooltip, gridLevels, valueLabels);
-// Heatmaps (exercise 4's confusion matrix, exercise 5's levels) and lines, bands and labels drawn at values
-// (ranges, zero points, thresholds: exercises 5 and 6).
-Chart.register(MatrixController, MatrixElement, annotationPlugin);
+// Heatmaps (exercise 2's weights and errors, exercise 4's confusion matrix, exercise 5's levels); lines, bands and
+// labels drawn at values (levels, ranges, zero points, thresholds: exercises 1, 3, 5 and 6).
+Chart.register(annotationPlugin, MatrixController, MatrixElement);
 Chart.defaults.font.family = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif';
 Chart.defaults.font.size = 13;
 
@@ -102,6 +108,14 @@ export function logAxis(c, values, title) {
     ticks: { callback: powerOfTenTick, autoSkip: false },
     grid: { color: (ctx) => (isDecade(ctx.tick.value) ? c.grid : 'transparent') },
   };
+}
+
+/**
+ * Tick labels of a linear axis as Chart.js writes them, with the typographic minus the rest of the lab uses
+ * (ticks: {callback: signedTicks}).
+ */
+export function signedTicks(value, index, ticks) {
+  return Ticks.formatters.numeric.call(this, value, index, ticks).replace('-', '−');
 }
 
 /** Options every lab chart shares: no animation (redraws must be instant), the theme's text and grid colors. */

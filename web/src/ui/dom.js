@@ -116,3 +116,13 @@ export function prose(text, tag = 'p') {
   const parts = text.split('`');
   return h(tag, {}, parts.map((part, i) => (i % 2 ? h('code', { text: part }) : part)));
 }
+
+/**
+ * A number shown with `shown` (4 significant digits, say) whose exact value appears on hover (title) and on
+ * keyboard focus (style.css shows data-exact under it); a screen reader reads both.
+ */
+export function numberSpan(shown, exactText, extra = {}) {
+  if (shown === exactText) return h('span', { ...extra, text: shown });
+  return h('span', { ...extra, class: `num${extra.class ? ` ${extra.class}` : ''}`, tabindex: '0', title: exactText,
+    'data-exact': exactText, 'aria-label': `${shown} (exactly ${exactText})`, text: shown });
+}

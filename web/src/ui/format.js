@@ -23,14 +23,15 @@ export function sig(v, digits = 4) {
   if (!Number.isFinite(v)) return exact(v);
   if (v === 0) return '0';
   const a = Math.abs(v);
-  const s = a < 1e-3 || a >= 1e6 ? v.toExponential(digits - 1) : v.toPrecision(digits);
-  return s.replace('-', '−');
+  let s = a < 1e-3 || a >= 1e6 ? v.toExponential(digits - 1) : v.toPrecision(digits);
+  if (a >= 1e-3 && a < 1e6 && s.includes('e')) s = String(Number(s)); // 1070, not 1.07e+3
+  return s.replaceAll('-', '−'); // one minus sign style, the exponent's included
 }
 
 /** Fixed decimals, with a proper minus sign. */
 export function fixed(v, decimals) {
   if (!Number.isFinite(v)) return exact(v);
-  return v.toFixed(decimals).replace('-', '−');
+  return v.toFixed(decimals).replaceAll('-', '−');
 }
 
 /** Decibels with one decimal; ∞ for an exact reconstruction. */
@@ -42,11 +43,11 @@ export const times = (v) => (Number.isFinite(v) ? `${v >= 100 ? Math.round(v).to
 /** A value as typed when that is short (0.01, 10), else 3 significant digits. */
 export function short(v) {
   const s = String(v);
-  return s.length <= 8 ? s.replace('-', '−') : sig(v, 3);
+  return s.length <= 8 ? s.replaceAll('-', '−') : sig(v, 3);
 }
 
 /** exact() for reading rather than copying: with a typographic minus, like the other numbers on screen. */
-export const num = (v) => exact(v).replace('-', '−');
+export const num = (v) => exact(v).replaceAll('-', '−');
 
 /** The shortest decimal that reads back as the same float32, as NumPy prints a float32 (0.24812599, not 0.248125985…). */
 export function float32String(v) {

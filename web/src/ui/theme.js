@@ -55,6 +55,7 @@ export function colors(context = document.body) {
     return {
       text: resolve('fg'),
       muted: resolve('muted'),
+      bg: resolve('bg'),
       grid: resolve('chart-grid'),
       level: resolve('chart-level'),
       series: [resolve('chart-1'), resolve('chart-2'), resolve('chart-3'), resolve('chart-4')],

@@ -1,6 +1,6 @@
 // Exercise 1, learner mode: starter code, hints, the reference solution and the checks. No DOM: also loaded by
 // the runner worker and by the Node tests.
-import { fail, notes } from '../../checks/expect.js';
+import { fail } from '../../checks/expect.js';
 import { expectQ, expectRecovered, expectScale, quantSpec } from '../../checks/quantization.js';
 import { NOTEBOOK_WEIGHTS as WEIGHTS } from './data.js';
 
@@ -47,9 +47,9 @@ function quantizeWithScale(x, scale, qmax) {
   return q;
 }
 
-// Back to real numbers: q times scale, in float32 as NumPy's q.astype(np.float32) * scale.
+// Back to real numbers: q times scale (float32 here, as q.astype(np.float32) * scale).
 function symmetricDequantize(q, scale) {
-  const recovered = new Float32Array(q.length); // storing into a Float32Array rounds to float32
+  const recovered = new Float32Array(q.length);
   // TODO 5: fill recovered[i] with q[i] * scale.
   return recovered;
 }
@@ -82,36 +82,39 @@ function quantizeWithScale(x, scale, qmax) {
 
 function symmetricDequantize(q, scale) {
   const recovered = new Float32Array(q.length);
-  const scale32 = Math.fround(scale); // NumPy 1.x casts the scalar scale to float32 first
-  for (let i = 0; i < q.length; i++) recovered[i] = q[i] * scale32;
+  for (let i = 0; i < q.length; i++) recovered[i] = q[i] * scale;
   return recovered;
 }
 
 ${DEMO}`;
 
+// One hint per TODO, in TODO order: each a nudge first; the last words of a hint may give the answer.
 const hints = [
-  'qmax is the largest level of a signed integer that keeps the range symmetric: 2 ** (bits - 1) - 1, so 127 for 8 bits and 7 for 4 bits (−128 is left unused).',
-  'max|x| is the largest absolute value: loop over x with Math.max(m, Math.abs(v)). A negative weight can be the largest magnitude, so max(x) is not enough.',
-  'Clipping: Math.min(qmax, Math.max(-qmax, r)). With the scale computed from x itself nothing exceeds qmax, but a scale calibrated on other data (quantizeWithScale) can leave values outside.',
-  'Round half to even: Math.round(v) - v is exactly 0.5 only when v was a half that went up. If that result r is odd, the even neighbour is r - 1.',
-  'Dequantize: recovered[i] = q[i] * scale. The Float32Array rounds each product to float32, like NumPy does with a float32 array; using Math.fround(scale) first matches NumPy to the last bit.',
+  'TODO 1: Math.round is right everywhere except at an exact half. How can you tell that Math.round(v) went up from a half? Compare it with v: the difference is then exactly 0.5, and an odd result should have gone to its even neighbour, one lower.',
+  'TODO 2: with b bits a signed integer holds −2^(b−1) … 2^(b−1) − 1. Symmetric quantization drops the lone most negative level so that +qmax and −qmax match: qmax = 2 ** (bits - 1) - 1.',
+  'TODO 3: the scale maps the largest magnitude onto qmax. A negative weight can be the largest magnitude, so look at Math.abs of every value: scale = max|x| / qmax.',
+  'TODO 4: divide, round with roundHalfEven, then clip: Math.min(qmax, Math.max(-qmax, r)). A scale computed from x itself never needs the clip, but a scale calibrated on other data does.',
+  'TODO 5: a loop with recovered[i] = q[i] * scale. The Float32Array rounds each product to float32, as NumPy\'s float32 array does.',
 ];
 
 // ---- checks: every expected value comes from the WebAssembly core, which equals NumPy ----
 
 /** Reference for symmetricQuantize: the core's result for x at `bits`. */
-function checkQuantize(ctx, x, bits) {
+async function checkQuantize(ctx, x, bits) {
   const want = ctx.lab.symmetricQuantize(x, bits);
-  const got = ctx.call('symmetricQuantize', x, bits);
-  if (got === null || typeof got !== 'object') fail(`symmetricQuantize returned ${String(got)}: return an object { q, scale }.`);
+  const got = await ctx.call('symmetricQuantize', x, bits);
+  if (got === null || typeof got !== 'object') fail(`symmetricQuantize returned ${String(got)}: return an object { q, scale }.`, { cause: 'quantize-returns' });
   const spec = quantSpec({ bits });
-  return notes(expectScale(got.scale, want.scale, spec, { x }), expectQ(got.q, want.q, spec, { x, scales: want.scale }));
+  expectScale(got.scale, want.scale, spec, { x });
+  expectQ(got.q, want.q, spec, { x, scales: want.scale });
 }
 
-function checkDequantize(ctx, q, scale) {
+// Any honest q × scale passes: float32 (NumPy 1's value-based casting rounds the scale to float32 first; a
+// Float32Array rounds the float64 product, as NumPy 2 then storing float32 does) or float64.
+async function checkDequantize(ctx, q, scale) {
   const want = ctx.lab.symmetricDequantize(q, scale);
-  const got = ctx.call('symmetricDequantize', q, scale);
-  return expectRecovered(got, want, quantSpec({ bits: 8 }), { q, scales: scale, precision: 'float32' });
+  const got = await ctx.call('symmetricDequantize', q, scale);
+  expectRecovered(got, want, quantSpec({ bits: 8 }), { q, scales: scale });
 }
 
 /** Rounds v through the core: symmetricQuantize([127, v]) has scale exactly 1, so q[1] is np.round(v). */
@@ -120,30 +123,30 @@ const npRound = (lab, v) => lab.symmetricQuantize([127, v], 8).q[1];
 const tests = [
   {
     name: 'roundHalfEven rounds halves to the even integer, as np.round: 2.5 → 2, 3.5 → 4, −2.5 → −2, 0.5 → 0',
-    run(ctx) {
+    async run(ctx) {
       for (const v of [2.5, 3.5, -2.5, -3.5, 0.5, -0.5, 1.5, 2.4, -2.6, 7]) {
         const want = npRound(ctx.lab, v);
-        const got = ctx.call('roundHalfEven', v);
+        const got = await ctx.call('roundHalfEven', v);
         if (typeof got !== 'number' || Number.isNaN(got)) fail(`roundHalfEven(${v}) returned ${String(got)}: return a number.`);
         if (got !== want && !(got === 0 && want === 0)) {
           const why = Math.abs(v % 1) === 0.5
             ? ` ${v} is exactly halfway: np.round picks the even neighbour, ${want}; Math.round(${v}) gives ${Math.round(v)} (always up).`
             : '';
-          fail(`roundHalfEven(${v}) is ${got} but np.round(${v}) is ${want}.${why}`);
+          fail(`roundHalfEven(${v}) is ${got} but np.round(${v}) is ${want}.${why}`, { cause: why ? 'half-up' : undefined });
         }
       }
     },
   },
   {
     name: "The notebook's weights at 8 bits: scale = 0.312 / 127 ≈ 0.002457",
-    run(ctx) {
-      const got = ctx.call('symmetricQuantize', WEIGHTS, 8);
-      if (got === null || typeof got !== 'object') fail(`symmetricQuantize returned ${String(got)}: return an object { q, scale }.`);
-      return expectScale(got.scale, ctx.lab.symmetricQuantize(WEIGHTS, 8).scale, quantSpec({ bits: 8 }), { x: WEIGHTS });
+    async run(ctx) {
+      const got = await ctx.call('symmetricQuantize', WEIGHTS, 8);
+      if (got === null || typeof got !== 'object') fail(`symmetricQuantize returned ${String(got)}: return an object { q, scale }.`, { cause: 'quantize-returns' });
+      expectScale(got.scale, ctx.lab.symmetricQuantize(WEIGHTS, 8).scale, quantSpec({ bits: 8 }), { x: WEIGHTS });
     },
   },
   {
-    name: "…and q = [101, −42, 36, −63, 127, −113], as NumPy prints (the notebook's comment says 100 for 0.247: 0.247 / scale = 100.54 rounds to 101)",
+    name: '…and q = [101, −42, 36, −63, 127, −113]',
     run: (ctx) => checkQuantize(ctx, WEIGHTS, 8),
   },
   {
@@ -152,19 +155,19 @@ const tests = [
   },
   {
     name: 'quantizeWithScale clips: with a scale calibrated on max|x| = 0.5, the value 0.9 saturates at 127',
-    run(ctx) {
+    async run(ctx) {
       const calibrationMax = 0.5;
       const scale = calibrationMax / 127;
       const x = [0.9, -0.75, 0.25, -0.5, 0.1];
       // The core quantizes [0.5, clip(x, ±0.5)...]: same scale, and clipping the value or its level agrees.
       const clipped = x.map((v) => Math.min(calibrationMax, Math.max(-calibrationMax, v)));
       const want = ctx.lab.symmetricQuantize([calibrationMax, ...clipped], 8).q.slice(1);
-      const got = ctx.call('quantizeWithScale', x, scale, 127);
-      return expectQ(got, want, quantSpec({ bits: 8 }), { x, scales: scale });
+      const got = await ctx.call('quantizeWithScale', x, scale, 127);
+      expectQ(got, want, quantSpec({ bits: 8 }), { x, scales: scale });
     },
   },
   {
-    name: 'symmetricDequantize returns q × scale in float32, like q.astype(np.float32) * scale',
+    name: 'symmetricDequantize returns q × scale',
     run(ctx) {
       const { q, scale } = ctx.lab.symmetricQuantize(WEIGHTS, 8);
       return checkDequantize(ctx, q, scale);
@@ -176,11 +179,10 @@ const tests = [
   },
   {
     name: 'All zeros: scale 0, q all 0, nothing NaN',
-    run(ctx) {
-      const note = checkQuantize(ctx, [0, 0, 0, 0], 8);
-      const rec = ctx.call('symmetricDequantize', new Int8Array(4), 0);
-      expectRecovered(rec, ctx.lab.symmetricDequantize(new Int8Array(4), 0), quantSpec({ bits: 8 }), { q: [0, 0, 0, 0], scales: 0, precision: 'float32' });
-      return note;
+    async run(ctx) {
+      await checkQuantize(ctx, [0, 0, 0, 0], 8);
+      const rec = await ctx.call('symmetricDequantize', new Int8Array(4), 0);
+      expectRecovered(rec, ctx.lab.symmetricDequantize(new Int8Array(4), 0), quantSpec({ bits: 8 }), { q: [0, 0, 0, 0], scales: 0 });
     },
   },
   {
@@ -196,11 +198,9 @@ const tests = [
   {
     hidden: true,
     name: 'Hidden: 300 uniform values at every bit width from 2 to 16',
-    run(ctx) {
+    async run(ctx) {
       const x = Array.from(ctx.lab.rand(11, 300), (u) => 2 * u - 1);
-      const all = [];
-      for (let bits = 2; bits <= 16; bits++) all.push(checkQuantize(ctx, x, bits));
-      return notes(all);
+      for (let bits = 2; bits <= 16; bits++) await checkQuantize(ctx, x, bits);
     },
   },
   {

@@ -1,5 +1,5 @@
 // Exercise 2, learner mode: starter code, hints, the reference solution and the checks (no DOM).
-import { expectMse, expectNumbers, fail, notes } from '../../checks/expect.js';
+import { expectMse, expectNumbers, fail } from '../../checks/expect.js';
 import { expectQ, expectRecovered, expectScales, quantSpec } from '../../checks/quantization.js';
 import { notebookMatrix } from './data.js';
 
@@ -120,45 +120,51 @@ function mse(a, b) {
 
 ${DEMO}`;
 
+// One hint per TODO, in TODO order, each a nudge before the answer.
 const hints = [
-  'Row r occupies w[r * cols] … w[r * cols + cols − 1]. Loop over rows outside and columns inside; the row’s scale is computed before its values are quantized.',
-  'One scale per row means scales.length === rows. If you get cols scales, the maximum ran down the columns (NumPy’s axis=0) instead of along each row (axis=1).',
-  'A row of zeros has scale 0. Then w / scale is 0 / 0 = NaN, which an Int8Array stores as 0: the row stays all zeros, as the lab’s core does.',
-  'Dequantize uses the same index: recovered[r * cols + c] = q[r * cols + c] * scales[r]. Multiplying by scales[c] is the classic slip.',
-  'mse: sum (a[i] − b[i]) ** 2 over all i, then divide by a.length. Do not take a square root (that is the RMS error).',
+  'TODO 1: row r occupies w[r * cols] … w[r * cols + cols − 1]. Loop over the rows outside and the columns inside, and find the largest Math.abs in each row before dividing by qmax. One scale per row means scales.length === rows (NumPy’s axis=1).',
+  'TODO 2: inside the same row loop, once scales[r] is known: q[i] = Math.min(qmax, Math.max(-qmax, roundHalfEven(w[i] / scales[r]))) with i = r * cols + c. A row of zeros has scale 0; 0 / 0 is NaN, which an Int8Array stores as 0.',
+  'TODO 3: the same index, and the scale of the row, not of the column: recovered[r * cols + c] = q[r * cols + c] * scales[r].',
+  'TODO 4: add up (a[i] − b[i]) ** 2 over every i, then divide by a.length. No square root: that would be the RMS error.',
 ];
 
 // ---- checks ----
 
 const rowSpec = (rows, cols, bits) => quantSpec({ bits, granularity: 'row', rows, cols });
 
-function checkPerChannel(ctx, w, rows, cols, bits) {
+const returnsObject = (got) => {
+  if (got === null || typeof got !== 'object') fail(`perChannelQuantize returned ${String(got)}: return an object { q, scales }.`, { cause: 'quantize-returns' });
+};
+
+async function checkPerChannel(ctx, w, rows, cols, bits) {
   const want = ctx.lab.perChannelQuantize(w, rows, cols, bits);
-  const got = ctx.call('perChannelQuantize', w, rows, cols, bits);
-  if (got === null || typeof got !== 'object') fail(`perChannelQuantize returned ${String(got)}: return an object { q, scales }.`);
+  const got = await ctx.call('perChannelQuantize', w, rows, cols, bits);
+  returnsObject(got);
   const spec = rowSpec(rows, cols, bits);
-  return notes(expectScales(got.scales, want.scales, spec, { x: w }), expectQ(got.q, want.q, spec, { x: w, scales: want.scales }));
+  expectScales(got.scales, want.scales, spec, { x: w });
+  expectQ(got.q, want.q, spec, { x: w, scales: want.scales });
 }
 
-function checkDequantize(ctx, w, rows, cols, bits) {
+// float64 (NumPy's float32 array times a float64 array) or float32: both are q × scale, and both pass.
+async function checkDequantize(ctx, w, rows, cols, bits) {
   const { q, scales } = ctx.lab.perChannelQuantize(w, rows, cols, bits);
   const want = ctx.lab.perChannelDequantize(q, scales, rows, cols);
-  const got = ctx.call('perChannelDequantize', q, scales, rows, cols);
-  return expectRecovered(got, want, rowSpec(rows, cols, bits), { q, scales, precision: 'float64' });
+  const got = await ctx.call('perChannelDequantize', q, scales, rows, cols);
+  expectRecovered(got, want, rowSpec(rows, cols, bits), { q, scales });
 }
 
-function checkMse(ctx, a, b) {
-  return expectMse(ctx.call('mse', a, b), ctx.lab.errorStats(a, b).mse, { n: a.length, what: 'mse(a, b)' });
+async function checkMse(ctx, a, b) {
+  expectMse(await ctx.call('mse', a, b), ctx.lab.errorStats(a, b).mse, { n: a.length, what: 'mse(a, b)' });
 }
 
 const tests = [
   {
     name: 'perChannelQuantize gives one scale per row: 4 scales for the 4×64 matrix, each max|row| / 127',
-    run(ctx) {
+    async run(ctx) {
       const w = notebookMatrix(ctx.lab);
-      const got = ctx.call('perChannelQuantize', w, 4, 64, 8);
-      if (got === null || typeof got !== 'object') fail(`perChannelQuantize returned ${String(got)}: return an object { q, scales }.`);
-      return expectScales(got.scales, ctx.lab.perChannelQuantize(w, 4, 64, 8).scales, rowSpec(4, 64, 8), { x: w });
+      const got = await ctx.call('perChannelQuantize', w, 4, 64, 8);
+      returnsObject(got);
+      expectScales(got.scales, ctx.lab.perChannelQuantize(w, 4, 64, 8).scales, rowSpec(4, 64, 8), { x: w });
     },
   },
   {
@@ -174,20 +180,23 @@ const tests = [
     run: (ctx) => checkMse(ctx, Array.from(ctx.lab.randn(1, 200)), Array.from(ctx.lab.randn(2, 200))),
   },
   {
-    name: 'Whole comparison: per-tensor MSE 0.005130749017167746, per-channel 0.001961771397161954 (2.6×, not the notebook’s ~100×)',
-    run(ctx) {
+    name: 'Whole comparison: per-tensor MSE ≈ 0.005131, per-channel ≈ 0.001962 (2.6× smaller)',
+    async run(ctx) {
       const w = notebookMatrix(ctx.lab);
       const { lab } = ctx;
       const t = lab.symmetricQuantize(w, 8);
       const tensorRec = lab.symmetricDequantize(t.q, t.scale);
-      const tensorNote = expectMse(ctx.call('mse', w, tensorRec), lab.errorStats(w, tensorRec).mse, { n: w.length, what: 'per-tensor MSE' });
-      const mine = ctx.call('perChannelQuantize', w, 4, 64, 8);
-      if (mine === null || typeof mine !== 'object') fail(`perChannelQuantize returned ${String(mine)}: return an object { q, scales }.`);
-      const channelRec = ctx.call('perChannelDequantize', mine.q, mine.scales, 4, 64);
+      expectMse(await ctx.call('mse', w, tensorRec), lab.errorStats(w, tensorRec).mse, { n: w.length, what: 'per-tensor MSE' });
+      const mine = await ctx.call('perChannelQuantize', w, 4, 64, 8);
+      returnsObject(mine);
+      const channelRec = await ctx.call('perChannelDequantize', mine.q, mine.scales, 4, 64);
       const c = lab.perChannelQuantize(w, 4, 64, 8);
-      const want = lab.errorStats(w, lab.perChannelDequantize(c.q, c.scales, 4, 64)).mse;
+      const ref = lab.perChannelDequantize(c.q, c.scales, 4, 64);
+      const want = lab.errorStats(w, ref).mse;
+      // The same MSE with float32 recovered values (NumPy 1 / 2 differ there): within 1e-6 relative.
       expectNumbers(channelRec, 'recovered (per channel)', w.length);
-      return notes(tensorNote, expectMse(ctx.call('mse', w, channelRec), want, { n: w.length, what: 'per-channel MSE' }));
+      const got = await ctx.call('mse', w, channelRec);
+      expectMse(got, want, { n: w.length, what: 'per-channel MSE', rel: 1e-6 });
     },
   },
   {
@@ -203,23 +212,30 @@ const tests = [
   {
     hidden: true,
     name: 'Hidden: a row of zeros keeps scale 0 and q 0',
-    run(ctx) {
+    async run(ctx) {
       const w = notebookMatrix(ctx.lab, [1, 0, 2], 6);
-      return notes(checkPerChannel(ctx, w, 3, 6, 8), checkDequantize(ctx, w, 3, 6, 8));
+      await checkPerChannel(ctx, w, 3, 6, 8);
+      await checkDequantize(ctx, w, 3, 6, 8);
     },
   },
   {
     hidden: true,
     name: 'Hidden: an 8×32 matrix at 4 and at 12 bits',
-    run(ctx) {
+    async run(ctx) {
       const w = notebookMatrix(ctx.lab, [3, 0.5, 1, 0.01, 7, 0.2, 1e-3, 2], 32);
-      return notes([4, 12].flatMap((bits) => [checkPerChannel(ctx, w, 8, 32, bits), checkDequantize(ctx, w, 8, 32, bits)]));
+      for (const bits of [4, 12]) {
+        await checkPerChannel(ctx, w, 8, 32, bits);
+        await checkDequantize(ctx, w, 8, 32, bits);
+      }
     },
   },
   {
     hidden: true,
     name: 'Hidden: mse of two identical arrays is 0, and of a single pair is its squared difference',
-    run: (ctx) => notes(checkMse(ctx, [0.5, -1, 2], [0.5, -1, 2]), checkMse(ctx, [3], [1.5])),
+    async run(ctx) {
+      await checkMse(ctx, [0.5, -1, 2], [0.5, -1, 2]);
+      await checkMse(ctx, [3], [1.5]);
+    },
   },
 ];
 

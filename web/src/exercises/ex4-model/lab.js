@@ -5,7 +5,7 @@
 import { AGREEMENT_INPUT_SEED as INPUT_SEED, agreementInputs, argmax, measureAgreement } from '../../../quantlab/agreement.js';
 import { parseNumber } from '../../app/params.js';
 import { createViewState } from '../../app/state.js';
-import { baseOptions, chartFigure } from '../../ui/charts.js';
+import { baseOptions, chartFigure, signedTicks } from '../../ui/charts.js';
 import { fieldMessage, fill, h, radioGroup, slider, table, uid } from '../../ui/dom.js';
 import { sig } from '../../ui/format.js';
 import { SCHEME_LABELS } from './data.js';
@@ -24,9 +24,14 @@ const lesson = {
   ],
   formula: {
     math: [
-      's_W = max|W| / 127          W_q = clip(round(W / s_W), −127, 127)       once, int8 (or one s_W per row)',
-      's_x = max|x| / 127          x_q = clip(round(x · 127 / max|x|), −127, 127)   every forward pass',
-      'y   = float(W_q · x_q) × (s_x × s_W) + b                                     int32 sums, then float32',
+      'per layer, once (or one s_W per row):',
+      '  s_W = max|W| / 127',
+      '  W_q = clip(round(W / s_W), ±127)',
+      'per input vector, every pass:',
+      '  s_x = max|x| / 127',
+      '  x_q = clip(round(x / s_x), ±127)',
+      '  acc = W_q · x_q     (int32 sums)',
+      '  y   = acc · s_x · s_W + b',
     ].join('\n'),
     notes: [
       'Rounding is half to even, as everywhere in the lab. A zero input vector gets s_x = 0 and q = 0 instead of a division by zero.',
@@ -36,6 +41,7 @@ const lesson = {
   note: {
     title: 'What the notebook leaves out',
     paragraphs: [
+      'What differs from the notebook’s `torch.quantization.quantize_dynamic`: PyTorch quantizes each activation vector asymmetrically, to uint8 with a zero point (its range min … max mapped onto 0 … 255), and on x86 (the fbgemm backend) with `reduce_range`, only 7 bits (0 … 127), to keep its int16 intermediate sums from overflowing. Its int8 weights are symmetric with the scale max|w| / 127.5 (the 255 steps of −128 … 127, halved), where this lab uses max|w| / 127 and leaves −128 out. The idea is the same; the last digits differ. PyTorch’s own documentation now points users of `torch.ao.quantization` to torchao.',
       'The notebook measures size with `torch.save(model.state_dict())`, which adds pickling around the tensors: 815,519 against 207,119 bytes (3.94×) with PyTorch 1.13. QuantLab’s model file holds the same numbers with a 16-byte header, 16 bytes per layer and a checksum: 814,172 against 204,388 bytes (3.98×).',
       'It prints a speed-up as if int8 were always faster. At batch size 1 it often is not: in our benchmark runs PyTorch’s dynamically quantized SimpleNet took 1.1 to 1.6 times as long as the float one, because quantizing the input and calling the int8 kernels costs more than this small multiplication saves. Measure on your own machine below.',
     ],
@@ -94,19 +100,24 @@ function sizeChart(c, fp32Bytes, int8Bytes) {
   };
 }
 
+// The difference float32 − int8 per output: the outputs themselves agree to 2 or 3 digits, so side by side they
+// look identical; their difference is what quantization changed.
 function outputsChart(c, a, b) {
-  const options = baseOptions(c, { x: { title: 'output (class)', grid: { display: false } }, y: { title: 'output value' } });
-  options.plugins.tooltip.callbacks = { label: (item) => `${item.dataset.label}: ${sig(item.parsed.y, 6)}` };
+  const options = baseOptions(c, {
+    x: { title: 'output (class; ★ the top class)', grid: { display: false }, ticks: { maxRotation: 0, autoSkip: false } },
+    y: { title: 'float32 − int8', ticks: { callback: signedTicks } },
+  });
+  options.plugins.tooltip.callbacks = {
+    label: (item) => [`float32 − int8: ${sig(item.parsed.y, 4)}`, `float32 ${sig(a[item.dataIndex], 4)}, int8 ${sig(b[item.dataIndex], 4)}`],
+  };
+  const top = [argmax(a), argmax(b)];
   return {
     type: 'bar',
     data: {
-      labels: Array.from(a, (_, i) => String(i)),
-      datasets: [
-        { label: 'float32', data: Array.from(a), backgroundColor: c.series[1] },
-        { label: 'int8', data: Array.from(b), backgroundColor: c.series[0] },
-      ],
+      labels: Array.from(a, (_, i) => (top.includes(i) ? `${i} ★` : String(i))),
+      datasets: [{ label: 'float32 − int8', data: Array.from(a, (v, i) => v - b[i]), backgroundColor: c.series[0] }],
     },
-    options,
+    options: { ...options, plugins: { ...options.plugins, legend: { display: false } } },
   };
 }
 
@@ -142,7 +153,12 @@ function mountLab(root, { lab, params, spec, setParams, started = () => {} }) {
   const sizeFigure = chartFigure({ title: 'Model file size' });
   const sizeTable = h('div', { class: 'table-host' });
   const agreementNumbers = h('dl', { class: 'key-numbers agreement' });
-  const outputsFigure = chartFigure({ title: 'The 10 outputs for one input, float32 and int8' });
+  const outputsFigure = chartFigure({ title: 'How much int8 changed each of the 10 outputs (float32 − int8), for one input' });
+  const jumpButton = h('button', { type: 'button', on: { click: () => jumpToDisagreement() } }, 'Show an input whose top class differs');
+  const jumpStatus = h('p', { class: 'hint', role: 'status' });
+  // A slot for another view of the same network (exercise 4's trained mode, issue 12): after the size and the
+  // outputs, before the timing.
+  const modeSlot = h('div', { class: 'ex4-mode-slot', 'data-slot': 'mode' });
 
   const runButton = h('button', { type: 'button', class: 'primary', on: { click: startTiming } }, 'Time float32 and int8');
   const cancelButton = h('button', { type: 'button', disabled: true, on: { click: () => timing?.cancel() } }, 'Cancel');
@@ -158,6 +174,8 @@ function mountLab(root, { lab, params, spec, setParams, started = () => {} }) {
       inputSlider.field),
     h('h3', { text: 'Size' }), sizeFigure.figure, sizeTable,
     h('h3', { text: 'Agreement' }), agreementNumbers, outputsFigure.figure,
+    h('div', { class: 'button-row' }, jumpButton), jumpStatus,
+    modeSlot,
     h('section', { class: 'benchmark', 'data-part': 'benchmark', 'aria-labelledby': speedHeading.id },
       speedHeading,
       h('p', { text: 'Each version runs in a Web Worker, so this page stays responsive: a warm-up first (the browser optimizes WebAssembly between calls), then batches of forward passes of about 25 ms, four versions in turn; the chart shows each one’s median. The scalar versions use the build for browsers without SIMD. It takes a few seconds.' }),
@@ -175,9 +193,11 @@ function mountLab(root, { lab, params, spec, setParams, started = () => {} }) {
     const a = fp32.forward(x);
     const b = int8.forward(x);
     const diff = Math.max(...a.map((v, i) => Math.abs(v - b[i])));
+    const same = argmax(a) === argmax(b);
     outputsFigure.update((c) => outputsChart(c, a, b),
-      `Input ${state.input}: float32 picks class ${argmax(a)}, int8 picks class ${argmax(b)}; the outputs differ by at most ${sig(diff, 3)} ` +
-      `(the outputs themselves range from ${sig(Math.min(...a), 3)} to ${sig(Math.max(...a), 3)}).`);
+      `Input ${state.input}: float32 picks class ${argmax(a)}, int8 ${same ? 'picks the same' : `picks class ${argmax(b)}`} (★). ` +
+      `int8 moved the outputs by at most ${sig(diff, 3)}, while the outputs themselves range from ${sig(Math.min(...a), 3)} to ${sig(Math.max(...a), 3)}` +
+      `${same ? '' : ': here the two largest outputs were closer than that, so the top class flipped'}.`);
     showAgreement(fp32, int8);
   }
 
@@ -189,7 +209,9 @@ function mountLab(root, { lab, params, spec, setParams, started = () => {} }) {
     const q = fileContents(int8);
     sizeFigure.update((c) => sizeChart(c, fp32.sizeBytes, int8.sizeBytes),
       `The float32 file has ${bytes(fp32.sizeBytes)}, the int8 file ${bytes(int8.sizeBytes)}: ${(fp32.sizeBytes / int8.sizeBytes).toFixed(2)}× smaller. ` +
-      `The weights shrink from ${bytes(f.weightBytes)} to ${bytes(q.weightBytes)}; the biases (${bytes(f.biasBytes)}) stay float32, and the int8 file adds ${bytes(q.scaleBytes)} of scales.`);
+      `The weights shrink from ${bytes(f.weightBytes)} to ${bytes(q.weightBytes)}; the biases (${bytes(f.biasBytes)}) stay float32, and the int8 file adds ${bytes(q.scaleBytes)} of scales. ` +
+      `An estimate from the parameter count, ${(f.weights + f.biases).toLocaleString('en-US')} parameters × 1 byte = ${bytes(f.weights + f.biases)}, misses ${bytes(int8.sizeBytes - f.weights - f.biases)}: ` +
+      `the biases’ other 3 bytes each (${bytes(3 * f.biases)}), the scales, the row padding and the header, layer shapes and checksum (${bytes(q.rest)}).`);
     fill(sizeTable, table({
       caption: 'What each model file holds (docs/model-format.md)',
       columns: ['', 'float32', 'int8'],
@@ -206,11 +228,28 @@ function mountLab(root, { lab, params, spec, setParams, started = () => {} }) {
   // The agreement over 100 inputs depends on the models only: computed once per pair, not on every slider move.
   let agreement = null;
   function showAgreement(fp32, int8) {
-    if (agreement?.fp32 !== fp32) agreement = { fp32, result: measureAgreement(lab, fp32, int8, { count: AGREEMENT_INPUTS }) };
+    if (agreement?.fp32 !== fp32) {
+      const flips = agreementInputs(lab, AGREEMENT_INPUTS).map((x, k) => (argmax(fp32.forward(x)) === argmax(int8.forward(x)) ? -1 : k)).filter((k) => k >= 0);
+      agreement = { fp32, flips, result: measureAgreement(lab, fp32, int8, { count: AGREEMENT_INPUTS }) };
+    }
     const { maxAbsDiff, argmaxAgree, inputs } = agreement.result;
     fill(agreementNumbers,
       h('div', {}, h('dt', { text: `largest |float32 − int8| over ${inputs} inputs × ${fp32.outputSize} outputs` }), h('dd', { class: 'max-diff', text: sig(maxAbsDiff, 4) })),
       h('div', {}, h('dt', { text: 'same top class' }), h('dd', { class: 'argmax-agree', text: `${argmaxAgree} of ${inputs} inputs` })));
+  }
+
+  /** Moves the input slider to the next input (after the one shown) whose top class differs between the two models. */
+  function jumpToDisagreement() {
+    const { input } = view.get();
+    const flips = agreement?.flips ?? [];
+    if (!flips.length) {
+      jumpStatus.textContent = `On all ${AGREEMENT_INPUTS} inputs the two models pick the same top class: try another seed.`;
+      return;
+    }
+    const next = flips.find((k) => k > input) ?? flips[0];
+    jumpStatus.textContent = `Input ${next}: one of ${flips.length} inputs (of ${AGREEMENT_INPUTS}) where the top class differs.`;
+    inputSlider.set(next);
+    view.set({ input: next });
   }
 
   async function startTiming() {
