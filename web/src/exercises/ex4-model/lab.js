@@ -16,7 +16,7 @@ const AGREEMENT_INPUTS = 100;
 const lesson = {
   idea: [
     'Dynamic quantization stores the weights of every linear layer as int8 plus a scale, once. At run time it quantizes each input vector with a scale of its own (its largest magnitude over 127), multiplies integers by integers, adds the products in int32, and turns the sums back into floats with the two scales. Biases stay float32.',
-    'The network is the notebook’s SimpleNet: 784 inputs (a 28×28 image), 256 hidden units with ReLU, 10 outputs, initialised like PyTorch’s `nn.Linear` (uniform in ±1/√fan_in) from a seed. Nothing here is trained: the question is only how faithfully int8 reproduces the float network, how much smaller it is, and how much faster.',
+    'The network is the notebook’s SimpleNet: 784 inputs (a 28×28 image), 256 hidden units with ReLU, 10 outputs, initialised like PyTorch’s `nn.Linear` (uniform in ±1/√fan_in) from a seed. With its random weights (the notebook’s) the question is only how faithfully int8 reproduces the float network, how much smaller it is, and how much faster; the “trained on Fashion-MNIST” switch asks what int8 does to a network that has learned something, on 10,000 real test images.',
   ],
   why: [
     'A float32 weight takes 4 bytes, an int8 weight 1: the model file shrinks almost 4×, and so does the memory a forward pass has to read. The scales add a handful of bytes.',
