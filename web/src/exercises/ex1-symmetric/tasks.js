@@ -100,17 +100,17 @@ const hints = [
 // ---- checks: every expected value comes from the WebAssembly core, which equals NumPy ----
 
 /** Reference for symmetricQuantize: the core's result for x at `bits`. */
-function checkQuantize(ctx, x, bits) {
+async function checkQuantize(ctx, x, bits) {
   const want = ctx.lab.symmetricQuantize(x, bits);
-  const got = ctx.call('symmetricQuantize', x, bits);
+  const got = await ctx.call('symmetricQuantize', x, bits);
   if (got === null || typeof got !== 'object') fail(`symmetricQuantize returned ${String(got)}: return an object { q, scale }.`);
   const spec = quantSpec({ bits });
   return notes(expectScale(got.scale, want.scale, spec, { x }), expectQ(got.q, want.q, spec, { x, scales: want.scale }));
 }
 
-function checkDequantize(ctx, q, scale) {
+async function checkDequantize(ctx, q, scale) {
   const want = ctx.lab.symmetricDequantize(q, scale);
-  const got = ctx.call('symmetricDequantize', q, scale);
+  const got = await ctx.call('symmetricDequantize', q, scale);
   return expectRecovered(got, want, quantSpec({ bits: 8 }), { q, scales: scale, precision: 'float32' });
 }
 
@@ -120,10 +120,10 @@ const npRound = (lab, v) => lab.symmetricQuantize([127, v], 8).q[1];
 const tests = [
   {
     name: 'roundHalfEven rounds halves to the even integer, as np.round: 2.5 → 2, 3.5 → 4, −2.5 → −2, 0.5 → 0',
-    run(ctx) {
+    async run(ctx) {
       for (const v of [2.5, 3.5, -2.5, -3.5, 0.5, -0.5, 1.5, 2.4, -2.6, 7]) {
         const want = npRound(ctx.lab, v);
-        const got = ctx.call('roundHalfEven', v);
+        const got = await ctx.call('roundHalfEven', v);
         if (typeof got !== 'number' || Number.isNaN(got)) fail(`roundHalfEven(${v}) returned ${String(got)}: return a number.`);
         if (got !== want && !(got === 0 && want === 0)) {
           const why = Math.abs(v % 1) === 0.5
@@ -136,8 +136,8 @@ const tests = [
   },
   {
     name: "The notebook's weights at 8 bits: scale = 0.312 / 127 ≈ 0.002457",
-    run(ctx) {
-      const got = ctx.call('symmetricQuantize', WEIGHTS, 8);
+    async run(ctx) {
+      const got = await ctx.call('symmetricQuantize', WEIGHTS, 8);
       if (got === null || typeof got !== 'object') fail(`symmetricQuantize returned ${String(got)}: return an object { q, scale }.`);
       return expectScale(got.scale, ctx.lab.symmetricQuantize(WEIGHTS, 8).scale, quantSpec({ bits: 8 }), { x: WEIGHTS });
     },
@@ -152,20 +152,20 @@ const tests = [
   },
   {
     name: 'quantizeWithScale clips: with a scale calibrated on max|x| = 0.5, the value 0.9 saturates at 127',
-    run(ctx) {
+    async run(ctx) {
       const calibrationMax = 0.5;
       const scale = calibrationMax / 127;
       const x = [0.9, -0.75, 0.25, -0.5, 0.1];
       // The core quantizes [0.5, clip(x, ±0.5)...]: same scale, and clipping the value or its level agrees.
       const clipped = x.map((v) => Math.min(calibrationMax, Math.max(-calibrationMax, v)));
       const want = ctx.lab.symmetricQuantize([calibrationMax, ...clipped], 8).q.slice(1);
-      const got = ctx.call('quantizeWithScale', x, scale, 127);
+      const got = await ctx.call('quantizeWithScale', x, scale, 127);
       return expectQ(got, want, quantSpec({ bits: 8 }), { x, scales: scale });
     },
   },
   {
     name: 'symmetricDequantize returns q × scale in float32, like q.astype(np.float32) * scale',
-    run(ctx) {
+    async run(ctx) {
       const { q, scale } = ctx.lab.symmetricQuantize(WEIGHTS, 8);
       return checkDequantize(ctx, q, scale);
     },
@@ -176,9 +176,9 @@ const tests = [
   },
   {
     name: 'All zeros: scale 0, q all 0, nothing NaN',
-    run(ctx) {
-      const note = checkQuantize(ctx, [0, 0, 0, 0], 8);
-      const rec = ctx.call('symmetricDequantize', new Int8Array(4), 0);
+    async run(ctx) {
+      const note = await checkQuantize(ctx, [0, 0, 0, 0], 8);
+      const rec = await ctx.call('symmetricDequantize', new Int8Array(4), 0);
       expectRecovered(rec, ctx.lab.symmetricDequantize(new Int8Array(4), 0), quantSpec({ bits: 8 }), { q: [0, 0, 0, 0], scales: 0, precision: 'float32' });
       return note;
     },
@@ -196,17 +196,17 @@ const tests = [
   {
     hidden: true,
     name: 'Hidden: 300 uniform values at every bit width from 2 to 16',
-    run(ctx) {
+    async run(ctx) {
       const x = Array.from(ctx.lab.rand(11, 300), (u) => 2 * u - 1);
       const all = [];
-      for (let bits = 2; bits <= 16; bits++) all.push(checkQuantize(ctx, x, bits));
+      for (let bits = 2; bits <= 16; bits++) all.push(await checkQuantize(ctx, x, bits));
       return notes(all);
     },
   },
   {
     hidden: true,
     name: 'Hidden: dequantize 500 levels at 12 bits',
-    run(ctx) {
+    async run(ctx) {
       const { q, scale } = ctx.lab.symmetricQuantize(ctx.lab.randn(5, 500), 12);
       return checkDequantize(ctx, q, scale);
     },

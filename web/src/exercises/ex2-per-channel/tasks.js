@@ -132,31 +132,31 @@ const hints = [
 
 const rowSpec = (rows, cols, bits) => quantSpec({ bits, granularity: 'row', rows, cols });
 
-function checkPerChannel(ctx, w, rows, cols, bits) {
+async function checkPerChannel(ctx, w, rows, cols, bits) {
   const want = ctx.lab.perChannelQuantize(w, rows, cols, bits);
-  const got = ctx.call('perChannelQuantize', w, rows, cols, bits);
+  const got = await ctx.call('perChannelQuantize', w, rows, cols, bits);
   if (got === null || typeof got !== 'object') fail(`perChannelQuantize returned ${String(got)}: return an object { q, scales }.`);
   const spec = rowSpec(rows, cols, bits);
   return notes(expectScales(got.scales, want.scales, spec, { x: w }), expectQ(got.q, want.q, spec, { x: w, scales: want.scales }));
 }
 
-function checkDequantize(ctx, w, rows, cols, bits) {
+async function checkDequantize(ctx, w, rows, cols, bits) {
   const { q, scales } = ctx.lab.perChannelQuantize(w, rows, cols, bits);
   const want = ctx.lab.perChannelDequantize(q, scales, rows, cols);
-  const got = ctx.call('perChannelDequantize', q, scales, rows, cols);
+  const got = await ctx.call('perChannelDequantize', q, scales, rows, cols);
   return expectRecovered(got, want, rowSpec(rows, cols, bits), { q, scales, precision: 'float64' });
 }
 
-function checkMse(ctx, a, b) {
-  return expectMse(ctx.call('mse', a, b), ctx.lab.errorStats(a, b).mse, { n: a.length, what: 'mse(a, b)' });
+async function checkMse(ctx, a, b) {
+  return expectMse(await ctx.call('mse', a, b), ctx.lab.errorStats(a, b).mse, { n: a.length, what: 'mse(a, b)' });
 }
 
 const tests = [
   {
     name: 'perChannelQuantize gives one scale per row: 4 scales for the 4×64 matrix, each max|row| / 127',
-    run(ctx) {
+    async run(ctx) {
       const w = notebookMatrix(ctx.lab);
-      const got = ctx.call('perChannelQuantize', w, 4, 64, 8);
+      const got = await ctx.call('perChannelQuantize', w, 4, 64, 8);
       if (got === null || typeof got !== 'object') fail(`perChannelQuantize returned ${String(got)}: return an object { q, scales }.`);
       return expectScales(got.scales, ctx.lab.perChannelQuantize(w, 4, 64, 8).scales, rowSpec(4, 64, 8), { x: w });
     },
@@ -175,19 +175,19 @@ const tests = [
   },
   {
     name: 'Whole comparison: per-tensor MSE 0.005130749017167746, per-channel 0.001961771397161954 (2.6×, not the notebook’s ~100×)',
-    run(ctx) {
+    async run(ctx) {
       const w = notebookMatrix(ctx.lab);
       const { lab } = ctx;
       const t = lab.symmetricQuantize(w, 8);
       const tensorRec = lab.symmetricDequantize(t.q, t.scale);
-      const tensorNote = expectMse(ctx.call('mse', w, tensorRec), lab.errorStats(w, tensorRec).mse, { n: w.length, what: 'per-tensor MSE' });
-      const mine = ctx.call('perChannelQuantize', w, 4, 64, 8);
+      const tensorNote = expectMse(await ctx.call('mse', w, tensorRec), lab.errorStats(w, tensorRec).mse, { n: w.length, what: 'per-tensor MSE' });
+      const mine = await ctx.call('perChannelQuantize', w, 4, 64, 8);
       if (mine === null || typeof mine !== 'object') fail(`perChannelQuantize returned ${String(mine)}: return an object { q, scales }.`);
-      const channelRec = ctx.call('perChannelDequantize', mine.q, mine.scales, 4, 64);
+      const channelRec = await ctx.call('perChannelDequantize', mine.q, mine.scales, 4, 64);
       const c = lab.perChannelQuantize(w, 4, 64, 8);
       const want = lab.errorStats(w, lab.perChannelDequantize(c.q, c.scales, 4, 64)).mse;
       expectNumbers(channelRec, 'recovered (per channel)', w.length);
-      return notes(tensorNote, expectMse(ctx.call('mse', w, channelRec), want, { n: w.length, what: 'per-channel MSE' }));
+      return notes(tensorNote, expectMse(await ctx.call('mse', w, channelRec), want, { n: w.length, what: 'per-channel MSE' }));
     },
   },
   {
@@ -203,23 +203,25 @@ const tests = [
   {
     hidden: true,
     name: 'Hidden: a row of zeros keeps scale 0 and q 0',
-    run(ctx) {
+    async run(ctx) {
       const w = notebookMatrix(ctx.lab, [1, 0, 2], 6);
-      return notes(checkPerChannel(ctx, w, 3, 6, 8), checkDequantize(ctx, w, 3, 6, 8));
+      return notes(await checkPerChannel(ctx, w, 3, 6, 8), await checkDequantize(ctx, w, 3, 6, 8));
     },
   },
   {
     hidden: true,
     name: 'Hidden: an 8×32 matrix at 4 and at 12 bits',
-    run(ctx) {
+    async run(ctx) {
       const w = notebookMatrix(ctx.lab, [3, 0.5, 1, 0.01, 7, 0.2, 1e-3, 2], 32);
-      return notes([4, 12].flatMap((bits) => [checkPerChannel(ctx, w, 8, 32, bits), checkDequantize(ctx, w, 8, 32, bits)]));
+      const all = [];
+      for (const bits of [4, 12]) all.push(await checkPerChannel(ctx, w, 8, 32, bits), await checkDequantize(ctx, w, 8, 32, bits));
+      return notes(all);
     },
   },
   {
     hidden: true,
     name: 'Hidden: mse of two identical arrays is 0, and of a single pair is its squared difference',
-    run: (ctx) => notes(checkMse(ctx, [0.5, -1, 2], [0.5, -1, 2]), checkMse(ctx, [3], [1.5])),
+    run: async (ctx) => notes(await checkMse(ctx, [0.5, -1, 2], [0.5, -1, 2]), await checkMse(ctx, [3], [1.5])),
   },
 ];
 

@@ -77,8 +77,8 @@ const hints = [
 
 const gaussian = (lab) => Array.from(weights(lab, 'gaussian'));
 
-function checkErrors(ctx, x, bitWidths) {
-  const got = ctx.call('errorsForBits', x, bitWidths);
+async function checkErrors(ctx, x, bitWidths) {
+  const got = await ctx.call('errorsForBits', x, bitWidths);
   if (got === null || got === undefined) fail(`errorsForBits returned ${got}: return an array with one MSE per bit width.`);
   expectNumbers(got, 'errorsForBits(…)', bitWidths.length);
   return notes(bitWidths.map((bits, i) => expectMse(got[i], ctx.lab.quantizationMse(x, bits), {
@@ -87,8 +87,8 @@ function checkErrors(ctx, x, bitWidths) {
   })));
 }
 
-function checkFactors(ctx, errors) {
-  const got = ctx.call('reductionFactors', errors);
+async function checkFactors(ctx, errors) {
+  const got = await ctx.call('reductionFactors', errors);
   if (got === null || got === undefined) fail(`reductionFactors returned ${got}: return an array of errors[i − 1] / errors[i].`);
   if (typeof got !== 'object' || typeof got.length !== 'number') fail('reductionFactors should return an array of numbers.');
   const want = errors.slice(1).map((e, i) => errors[i] / e);
@@ -109,9 +109,9 @@ function checkFactors(ctx, errors) {
 const tests = [
   {
     name: 'quantizeAndMeasureError at 8 bits on the 1000 seed-42 weights is 7.638162935494301e-05 (given code: this one passes from the start)',
-    run(ctx) {
+    async run(ctx) {
       const x = gaussian(ctx.lab);
-      return expectMse(ctx.call('quantizeAndMeasureError', x, 8), ctx.lab.quantizationMse(x, 8), { n: x.length, what: 'the 8-bit MSE' });
+      return expectMse(await ctx.call('quantizeAndMeasureError', x, 8), ctx.lab.quantizationMse(x, 8), { n: x.length, what: 'the 8-bit MSE' });
     },
   },
   {
@@ -124,7 +124,7 @@ const tests = [
   },
   {
     name: 'reductionFactors(errors) = errors[i − 1] / errors[i]: 5.74, 5.66, 4.85, 3.98, 4.17, 4.10 for the seven MSEs',
-    run(ctx) {
+    async run(ctx) {
       const errors = ctx.lab.errorVsBits(gaussian(ctx.lab), 2, 8).map((p) => p.mse);
       return checkFactors(ctx, errors);
     },
@@ -142,8 +142,8 @@ const tests = [
   {
     hidden: true,
     name: 'Hidden: reductionFactors of two errors is one factor, of one error none',
-    run(ctx) {
-      checkFactors(ctx, [0.5, 0.125]);
+    async run(ctx) {
+      await checkFactors(ctx, [0.5, 0.125]);
       return checkFactors(ctx, [0.25]);
     },
   },
