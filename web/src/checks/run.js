@@ -11,7 +11,7 @@
 // and fails by throwing CheckFailure (fail()). What run() returns, a string, is a note shown beside a passed test.
 // A model of the core passed to ctx.call crosses as its file (learner/boundary.js); ctx.observe(model) passes one
 // whose forward calls are counted ({calls: {count, first, last}} after the call).
-import { fromWire, Observed, toWire } from '../learner/boundary.js';
+import { fromWire, Observed, sentModels, toWire } from '../learner/boundary.js';
 import { RealmStopped } from '../learner/realm-client.js';
 import { describeError } from '../learner/sandbox.js';
 import { CheckFailure, fail } from './expect.js';
@@ -20,6 +20,7 @@ const where = (line) => (line ? ` (line ${line})` : '');
 const finite = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 
 function makeContext(lab, realm, created) {
+  const sent = sentModels();
   return {
     lab,
     /** A model for ctx.call whose forward calls are counted: read .calls after the call. */
@@ -27,7 +28,7 @@ function makeContext(lab, realm, created) {
     /** Calls the learner's function `name`; a missing function or an exception fails the test with a message. */
     async call(name, ...args) {
       const observed = [];
-      const reply = await realm.call(name, toWire(args, observed));
+      const reply = await realm.call(name, toWire(args, observed, sent));
       if (reply.type === 'missing') {
         fail(`${name} is not defined: keep a function named ${name} in your code (Reset brings the starter back).`);
       }

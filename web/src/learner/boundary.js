@@ -22,46 +22,61 @@ export class Observed {
 
 /**
  * Replaces every model in `value` (at the top or inside arrays and plain objects) by its file, so that the value
- * can be posted. `observed` collects the Observed wrappers met, by index. Throws when serialize() does not give
- * bytes (a learner's object that only looks like a model).
+ * can be posted. `observed` collects the Observed wrappers met, by index. `sent` (sentModels(), kept for one realm)
+ * remembers the models already sent: a model crosses once, then by its key ({[MODEL]: null, key}), since loading a
+ * model file is the slow part. Throws when serialize() does not give bytes (an object that only looks like a model).
  */
-export function toWire(value, observed = [], depth = 0) {
+export function toWire(value, observed = [], sent = null, depth = 0) {
   if (value instanceof Observed) {
     observed.push(value);
-    return { [MODEL]: value.model.serialize(), observe: observed.length - 1 };
+    return { ...modelWire(value.model, sent), observe: observed.length - 1 };
   }
-  if (isModel(value)) {
-    const bytes = value.serialize();
-    if (!(bytes instanceof Uint8Array)) throw new TypeError('an object with serialize() and forward() that is not a model');
-    return { [MODEL]: bytes };
-  }
+  if (isModel(value)) return modelWire(value, sent);
   if (depth >= MAX_DEPTH || value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return value;
-  if (Array.isArray(value)) return value.some((v) => v !== null && typeof v === 'object') ? value.map((v) => toWire(v, observed, depth + 1)) : value;
+  if (Array.isArray(value)) return value.some((v) => v !== null && typeof v === 'object') ? value.map((v) => toWire(v, observed, sent, depth + 1)) : value;
   if (Object.getPrototypeOf(value) !== Object.prototype) return value;
   let changed = false;
   const out = {};
   for (const key of Object.keys(value)) {
-    out[key] = toWire(value[key], observed, depth + 1);
+    out[key] = toWire(value[key], observed, sent, depth + 1);
     if (out[key] !== value[key]) changed = true;
   }
   return changed ? out : value;
 }
 
+/** What toWire remembers for one realm: the models sent, by key. */
+export const sentModels = () => ({ keys: new WeakMap(), next: 1 });
+
+function modelWire(model, sent) {
+  if (sent?.keys.has(model)) return { [MODEL]: null, key: sent.keys.get(model) };
+  const bytes = model.serialize();
+  if (!(bytes instanceof Uint8Array)) throw new TypeError('an object with serialize() and forward() that is not a model');
+  if (!sent) return { [MODEL]: bytes };
+  const key = sent.next++;
+  sent.keys.set(model, key);
+  return { [MODEL]: bytes, key };
+}
+
 /**
  * The other side: loads every {[MODEL]: bytes} of `value` with `load(bytes)` (which may throw), and wraps the
- * observed ones with `watch(model, index)`.
+ * observed ones with `watch(model, index)`. `loaded` (a Map kept for one realm) holds the models by key.
  */
-export function fromWire(value, { load, watch = (m) => m }, depth = 0) {
+export function fromWire(value, { load, watch = (m) => m, loaded = null }, depth = 0) {
   if (depth >= MAX_DEPTH || value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return value;
   if (Object.hasOwn(value, MODEL)) {
-    const model = load(value[MODEL]);
+    const key = Number.isInteger(value.key) ? value.key : null;
+    let model = key !== null && loaded?.has(key) ? loaded.get(key) : null;
+    if (!model) {
+      model = load(value[MODEL]);
+      if (key !== null) loaded?.set(key, model);
+    }
     return Number.isInteger(value.observe) ? watch(model, value.observe) : model;
   }
-  if (Array.isArray(value)) return value.map((v) => fromWire(v, { load, watch }, depth + 1));
+  if (Array.isArray(value)) return value.map((v) => fromWire(v, { load, watch, loaded }, depth + 1));
   const out = {};
   for (const key of Object.keys(value)) {
     // defineProperty, so that a key named __proto__ stays a key
-    Object.defineProperty(out, key, { value: fromWire(value[key], { load, watch }, depth + 1), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(out, key, { value: fromWire(value[key], { load, watch, loaded }, depth + 1), enumerable: true, writable: true, configurable: true });
   }
   return out;
 }

@@ -110,23 +110,30 @@ export async function connectRealm(endpoint, { exercise, simd, wasmModule, limit
      * Calls the learner's function `name` with `args` (already through boundary.js's toWire). Resolves to
      * {type: 'returned', value, observed} | {type: 'threw', error} | {type: 'missing'} | {type: 'unpostable', message}.
      */
-    call(name, args) {
+    async call(name, args) {
       const id = nextId++;
       endpoint.post({ type: 'call', id, name, args });
-      return waitFor((d) => {
-        if (d.id !== id) return undefined;
-        if (d.type === 'returned') return { type: 'returned', value: d.value, observed: Array.isArray(d.observed) ? d.observed : [] };
-        if (d.type === 'threw') return { type: 'threw', error: errorOf(d.error) };
-        if (d.type === 'missing') return { type: 'missing' };
-        if (d.type === 'unpostable') return { type: 'unpostable', message: text(d.message, 300) };
-        return undefined;
-      }, `${name}(…)`);
+      // Loading the models among the arguments can take a while on a slow machine: the 2 s start when the realm says
+      // it calls the function (or answers at once).
+      const first = await waitFor((d) => (d.id === id && (d.type === 'calling' || reply(d)) ? d : undefined), `${name}(…)`, startLimitMs);
+      if (first.type !== 'calling') return reply(first);
+      return waitFor((d) => (d.id === id ? reply(d) : undefined), `${name}(…)`);
     },
     close() {
+
       if (!gone) gone = new RealmStopped('closed', 'the checks');
       endpoint.terminate();
     },
   };
+}
+
+/** A reply of the realm to a call, checked for its shape; undefined for anything else. */
+function reply(d) {
+  if (d.type === 'returned') return { type: 'returned', value: d.value, observed: Array.isArray(d.observed) ? d.observed : [] };
+  if (d.type === 'threw') return { type: 'threw', error: errorOf(d.error) };
+  if (d.type === 'missing') return { type: 'missing' };
+  if (d.type === 'unpostable') return { type: 'unpostable', message: text(d.message, 300) };
+  return undefined;
 }
 
 /** What a Run reports when its realm stopped: a time limit, or the code closing its own realm. */

@@ -9,7 +9,9 @@
 // Protocol (checks -> realm, realm -> checks):
 //   {type: 'init', exercise, simd, wasmModule}   -> {type: 'ready'} or {type: 'ready', error}
 //   {type: 'start', code}                        -> {type: 'ran', output, error, defined}
-//   {type: 'call', id, name, args}               -> {type: 'returned', id, value, observed} | {type: 'threw', id, error}
+//   {type: 'call', id, name, args}               -> {type: 'calling', id} once the arguments are read (models
+//                                                   loaded), then {type: 'returned', id, value, observed}
+//                                                   | {type: 'threw', id, error}
 //                                                   | {type: 'missing', id} | {type: 'unpostable', id, message}
 //   at any time                                  -> {type: 'async-error', error} (an unhandled rejection or an
 //                                                   exception thrown by a timer), {type: 'closed'} (the code closed
@@ -32,6 +34,7 @@ export function hostLearnerRealm({ post, listen, loadLab, loadTask }) {
   let task = null;
   let functions = {};
   let phase = 'init';
+  const loaded = new Map(); // the models the checks sent, by key (learner/boundary.js)
 
   const send = (message) => {
     try {
@@ -97,11 +100,12 @@ export function hostLearnerRealm({ post, listen, loadLab, loadTask }) {
     const observed = [];
     let input;
     try {
-      input = fromWire(Array.isArray(args) ? args : [], { load: (bytes) => lab.loadModel(bytes), watch: (m, k) => watch(m, k, observed) });
+      input = fromWire(Array.isArray(args) ? args : [], { load: (bytes) => lab.loadModel(bytes), watch: (m, k) => watch(m, k, observed), loaded });
     } catch (e) {
       send({ type: 'unpostable', id, message: `the checks' arguments could not be read: ${describeError(e).message}` });
       return;
     }
+    post({ type: 'calling', id }); // the arguments are ready: the time limit of the call starts now
     let value;
     try {
       value = fn(...input);
