@@ -139,9 +139,10 @@ export function chartFigure({ title }) {
   const summary = h('p', { class: 'chart-summary', id: summaryId, 'aria-live': 'polite' });
   // Shown instead of the chart when its input is not finite and sane (chart-guard.js).
   const refused = h('p', { class: 'chart-refused', role: 'note', hidden: true });
+  const box = h('div', { class: 'chart-box' }, canvas);
   const figure = h('figure', { class: 'chart' },
     h('figcaption', { class: 'chart-title', text: title }),
-    h('div', { class: 'chart-box' }, canvas),
+    box,
     refused,
     summary);
   let chart = null;
@@ -154,7 +155,7 @@ export function chartFigure({ title }) {
     const config = build(c);
     const problem = chartProblem(config);
     refused.hidden = !problem;
-    canvas.hidden = !!problem;
+    box.hidden = !!problem;
     if (problem) {
       refused.textContent = `This chart is not drawn: ${problem}.`;
       chart?.destroy();

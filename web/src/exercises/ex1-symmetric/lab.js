@@ -122,7 +122,7 @@ function mountLab(root, { lab, params, spec, setParams }) {
     } catch (e) {
       // Weights the core refuses (e.g. a subnormal scale from 1e-310): its message goes where the weights are typed,
       // and the rest of the page stays as it was.
-      weightsMessage.set(`These weights cannot be quantized at ${b} bits: ${e.message}.`);
+      weightsMessage.set(`These weights cannot be quantized: ${e.message}.`);
       stale.hidden = !keyNumbers.childElementCount;
       refused = true;
       return;
