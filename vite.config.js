@@ -91,7 +91,7 @@ const embedLoader = (chunkPath) => `// QuantLab's <quant-lab> web component (REA
 
 // The built page may load code and data from its own origin only. 'wasm-unsafe-eval' allows WebAssembly
 // compilation; nothing on the page evaluates strings (the Embind glue is built with -sDYNAMIC_EXECUTION=0).
-// Learner code is compiled with new Function in the runner worker, a same-origin script with its own policy.
+// Learner code is compiled with new Function in the learner's worker, a same-origin script with its own policy.
 const CSP = [
   "default-src 'self'",
   "script-src 'self' 'wasm-unsafe-eval'",

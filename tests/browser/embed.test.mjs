@@ -271,6 +271,8 @@ describe('the demo course page on another origin', () => {
           'frame-bad': 'exercise=%3Cscript%3Ealert(1)%3C/script%3E',
           'frame-hostile': 'exercise=1&bits=%3Cimg%20src%3Dx%3E&parent=javascript:alert(1)&hide=text,editor&what=ever',
           'frame-long': `exercise=1&w=${long}`,
+          // The course's own origin listed beside an invalid one: fail closed all the same.
+          'frame-mixed': `exercise=1&hide=text,editor&parent=${encodeURIComponent(`${location.origin} ftp://x`)}`,
         };
         for (const [id, hash] of Object.entries(frames)) {
           main.append(Object.assign(document.createElement('iframe'), { id, title: id, className: 'lab-frame', src: `${lab}embed.html#${hash}` }));
@@ -293,6 +295,11 @@ describe('the demo course page on another origin', () => {
       assert.match(await page.frameLocator('#frame-bad').locator('main').innerText(), /there is no exercise “<script>alert\(1\)<\/script>”/);
       await frameReady(page, '#frame-hostile');
       assert.match(await page.frameLocator('#frame-hostile').locator('.notice').innerText(), /\(bits, what, parent\)/);
+      // An invalid parent= means no messages at all (no height, no score), and the frame says so.
+      await frameReady(page, '#frame-mixed');
+      assert.match(await page.frameLocator('#frame-mixed').locator('.notice').innerText(), /sends no messages to the course page/);
+      await page.waitForTimeout(500);
+      assert.deepEqual(await page.evaluate(() => window.messages.filter((m) => ['frame-hostile', 'frame-mixed'].includes(m.frame))), []);
       await frameReady(page, '#frame-long');
       assert.match(await page.frameLocator('#frame-long').locator('main').innerText(), /this link is too long/);
       assert.equal(await page.evaluate(() => window.pwned), undefined);

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { checkCode } from '../../web/src/checks/run.js';
+import { checkCode } from '../node/learner-realm.mjs';
 import { EXERCISES } from '../../web/src/exercises/registry.js';
 import { createQuantLab } from '../node/load.mjs';
 import { editorText, launch, openEditor, runCheck, screenshotDir, setCode, withPage } from './browser.mjs';

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 
 import { EXERCISES } from '../../web/src/exercises/registry.js';
-import { checkCode } from '../../web/src/checks/run.js';
 import { runCode } from '../../web/src/learner/sandbox.js';
+import { checkCode } from './learner-realm.mjs';
 import { createQuantLab } from './load.mjs';
 
 let lab;

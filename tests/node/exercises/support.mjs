@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 
 import { exerciseById } from '../../../web/src/exercises/registry.js';
-import { checkCode } from '../../../web/src/checks/run.js';
+import { checkCode } from '../learner-realm.mjs';
 import { createQuantLab } from '../load.mjs';
 
 export { checkCode };

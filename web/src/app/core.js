@@ -23,6 +23,8 @@ export function loadLab(options = { simd: 'auto' }) {
   if (!pending) {
     pending = import(/* @vite-ignore */ assetUrl('quantlab.js').href).then((api) => api.createQuantLab(options));
     pending.catch(() => { pending = null; }); // a later call may try again
+    // The heap soak (tests/browser/soak.test.mjs) reads the page's WebAssembly memory through this one function.
+    pending.then((lab) => { globalThis.quantlabMemoryStats ??= () => lab.memoryStats(); }, () => {});
   }
   return pending;
 }

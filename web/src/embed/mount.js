@@ -79,8 +79,8 @@ export function mountEmbed(root, options, { emit = () => {} } = {}) {
     if (theme === 'light' || theme === 'dark') root.dataset.theme = theme;
     else delete root.dataset.theme;
   }
-  function setNotes(ignored) {
-    notice.textContent = ignoredNote(ignored);
+  function setNotes({ ignored = [], notes = [] }) {
+    notice.textContent = [ignoredNote(ignored), ...notes].filter(Boolean).join(' ');
     notice.hidden = !notice.textContent;
   }
   function fail(text) {
@@ -127,7 +127,7 @@ export function mountEmbed(root, options, { emit = () => {} } = {}) {
   }
 
   setTheme(options.theme);
-  setNotes(options.ignored ?? []);
+  setNotes(options);
   if (options.error) fail(options.error);
   else start();
 
@@ -138,7 +138,7 @@ export function mountEmbed(root, options, { emit = () => {} } = {}) {
         setTheme(next.theme);
         themeChanged();
       }
-      setNotes(next.ignored);
+      setNotes(next);
       if (formatHash(next.route, next.params) !== formatHash(current.route, current.params)) {
         params = next.params;
         view?.update(params);

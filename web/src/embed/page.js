@@ -5,7 +5,8 @@
 // The messages it posts to its parent and the ones it answers, and what `parent` changes, are described for course
 // authors in the README ("Embedding the lab in a course page", the iframe); this file is their one implementation.
 // Without `parent`, messages go to any parent ('*': heights and scores, never the learner's code) and none is
-// accepted; with it, they go to the listed origins only and only theirs are answered.
+// accepted; with it, they go to the listed origins only and only theirs are answered. A `parent` that is not
+// exactly an http(s) origin fails closed: no message is sent or answered at all, and the frame says so.
 import '../ui/style.css';
 import { MAX_HASH_LENGTH } from '../app/state.js';
 import { mountEmbed } from './mount.js';
@@ -17,6 +18,7 @@ const framed = window.parent !== window;
 
 let embed = null;
 let parents = [];
+let silenced = false; // an invalid parent=: no messages at all
 
 /** The origins listed in `parent` (http or https, exactly an origin); the rest are reported as ignored. */
 function readParents(values) {
@@ -37,7 +39,7 @@ function readParents(values) {
 }
 
 function post(message) {
-  if (!framed) return;
+  if (!framed || silenced) return;
   if (parents.length) for (const origin of parents) window.parent.postMessage(message, origin);
   else window.parent.postMessage(message, '*');
 }
@@ -78,10 +80,14 @@ function show() {
   const hash = location.hash.length > MAX_HASH_LENGTH ? '' : location.hash.replace(/^#/, '');
   const search = new URLSearchParams(hash);
   const parent = readParents(search.getAll('parent'));
-  parents = parent.origins;
+  silenced = parent.bad;
+  parents = parent.bad ? [] : parent.origins;
   const options = readOptions((name) => search.get(name), { present: [...new Set(search.keys())], extra: FRAME_OPTIONS });
   if (location.hash.length > MAX_HASH_LENGTH) options.error = 'this link is too long to be used.';
-  if (parent.bad && !options.error) options.ignored.push('parent');
+  if (parent.bad && !options.error) {
+    options.ignored.push('parent');
+    options.notes = ['The parent setting is not an origin such as https://course.example, so this exercise sends no messages to the course page (no height, no score).'];
+  }
   if (options.theme === 'light' || options.theme === 'dark') document.documentElement.dataset.theme = options.theme;
   else delete document.documentElement.dataset.theme;
   document.title = options.error ? 'QuantLab' : `Exercise ${options.number}: ${options.title} — QuantLab`;

@@ -4,13 +4,13 @@
 // kept in localStorage (app/store.js): the code under `codeKey` (the exercise id, or the slot an embedding
 // claimed). onProgress(type, detail) tells the exercise page what the learner did: 'started' (an edit, Run or
 // Check) and 'checked' / 'completed' with {passed, total, score} after a Check.
-import { loadCode, markStatus, saveCode, STATUS } from '../app/store.js';
+import { loadCode, markStatus, STATUS } from '../app/store.js';
 import { groupFailures } from '../checks/group.js';
 import { h, fill, uid } from '../ui/dom.js';
 import { createEditor } from './editor.js';
+import { scoreOf } from './result.js';
 import { Runner, TIME_LIMIT_MS } from './runner.js';
-
-const SAVE_DELAY_MS = 400;
+import { mountSaveNotice, SAVED_HELP } from './save-notice.js';
 
 function button(text, onClick, extra = {}) {
   return h('button', { type: 'button', ...extra, on: { click: onClick } }, text);
@@ -26,7 +26,6 @@ function button(text, onClick, extra = {}) {
  */
 export function mountLearner(parent, { exercise, task, lab, codeKey = exercise, onProgress = () => {}, next = null, onResult = () => {} }) {
   const runner = new Runner({ simd: lab.simd, wasmModule: lab.wasmModule });
-  let saveTimer = null;
   let busy = false;
 
   const statusLine = h('p', { class: 'run-status', role: 'status', 'aria-live': 'polite' });
@@ -43,14 +42,18 @@ export function mountLearner(parent, { exercise, task, lab, codeKey = exercise, 
     doc: saved ?? task.starter,
     label: `Your code for ${exercise.replace('ex', 'exercise ')}`,
     root: parent.getRootNode(), // the document, or the shadow root of an embedded exercise
-    onChange(code) {
+    onChange() {
       onProgress('started');
-      clearTimeout(saveTimer);
-      saveTimer = setTimeout(() => {
-        saveCode(codeKey, code);
-        if (code !== task.starter) markStatus(exercise, STATUS.ATTEMPTED);
-      }, SAVE_DELAY_MS);
+      saver.changed();
     },
+  });
+  const saveHelp = h('span', { text: SAVED_HELP });
+  const saver = mountSaveNotice({
+    codeKey,
+    exercise,
+    getCode: () => editor.getCode(),
+    onHelp: (text) => { saveHelp.textContent = text; },
+    onSaved: (code) => { if (code !== task.starter) markStatus(exercise, STATUS.ATTEMPTED); },
   });
   editor.view.contentDOM.setAttribute('aria-describedby', editorHelpId);
 
@@ -83,7 +86,7 @@ export function mountLearner(parent, { exercise, task, lab, codeKey = exercise, 
     results.hidden = false;
     const heading = result.tests.length
       ? `${result.passed} of ${result.total} checks pass${result.ok ? ' — exercise passed!' : ''}`
-      : 'No check ran: fix the syntax error first.';
+      : result.error?.name === 'SyntaxError' ? 'No check ran: fix the syntax error first.' : 'No check could run: see the error above.';
     const groups = groupFailures(result.tests).map((g, k) => h('section', { class: 'cause-group', 'data-cause': g.cause ?? '' },
       h('h3', { class: 'cause-title', text: k === 0 ? 'Fix this first' : 'Then' }),
       h('p', { class: 'cause-message', text: g.message }),
@@ -109,16 +112,19 @@ export function mountLearner(parent, { exercise, task, lab, codeKey = exercise, 
     markStatus(exercise, STATUS.ATTEMPTED);
     onProgress('started');
     try {
-      const result = await runner.run({ action, exercise, code: editor.getCode() });
+      const result = await runner.run({ action, exercise, code: editor.getCode() }, { total: task.tests.length });
       if (action === 'check') reportCheck(result);
       try { onResult(result); } catch { /* a lab's drawing must not break Run */ }
       if (result.timedOut) {
         statusLine.textContent = '';
         output.hidden = false;
         results.hidden = true;
-        fill(output, h('span', { class: 'error-text', text:
-          `Stopped: your code ran for more than ${TIME_LIMIT_MS / 1000} s. Look for a loop whose condition never ` +
-          'becomes false (for example a counter that moves the wrong way). The page and your code are safe: edit and try again.' }));
+        const text = result.where === 'the checks'
+          ? 'Stopped: the checks did not finish in time. The page and your code are safe: try Check again.'
+          : `Stopped: your code ran for more than ${TIME_LIMIT_MS / 1000} s${result.where ? ` (in ${result.where})` : ''}. ` +
+            'Look for a loop whose condition never becomes false (for example a counter that moves the wrong way), ' +
+            'also in a promise callback or a timer. The page and your code are safe: edit and try again.';
+        fill(output, h('span', { class: 'error-text', text }));
         return;
       }
       showOutput(result.output, result.error);
@@ -127,7 +133,7 @@ export function mountLearner(parent, { exercise, task, lab, codeKey = exercise, 
         if (result.ok) markStatus(exercise, STATUS.PASSED);
         statusLine.textContent = result.tests.length
           ? `${result.passed} of ${result.total} checks pass (${result.ms} ms).`
-          : 'Your code has a syntax error.';
+          : result.error?.name === 'SyntaxError' ? 'Your code has a syntax error.' : 'No check could run.';
       } else {
         results.hidden = true;
         statusLine.textContent = result.error ? `Your code stopped with ${result.error.name}.` : `Ran in ${result.ms} ms.`;
@@ -140,12 +146,11 @@ export function mountLearner(parent, { exercise, task, lab, codeKey = exercise, 
     }
   }
 
+  // Only a validated result (runner.js) gets here; the detail is rebuilt from its counts, never passed through.
   function reportCheck(result) {
-    const total = result.total ?? task.tests.length;
-    const passed = result.timedOut ? 0 : result.passed;
-    const detail = { passed, total, score: total ? passed / total : 0 };
+    const detail = scoreOf(result);
     onProgress('checked', detail);
-    if (result.ok) onProgress('completed', detail);
+    if (result.ok && !result.invalid && detail.total > 0 && detail.passed === detail.total) onProgress('completed', detail);
   }
 
   // ---- hints, solution, reset ----
@@ -195,9 +200,10 @@ export function mountLearner(parent, { exercise, task, lab, codeKey = exercise, 
   parent.append(
     h('p', { id: editorHelpId, class: 'hint' },
       'Write JavaScript in the editor. Run shows what it prints; Check tests your functions. Your code runs in a ',
-      `separate worker, is stopped after ${TIME_LIMIT_MS / 1000} s, and is saved in this browser as you type. In the editor, Tab indents; `,
+      `separate worker, is stopped after ${TIME_LIMIT_MS / 1000} s, and `, saveHelp, '. In the editor, Tab indents; ',
       'press Esc and then Tab to move on.'),
     editorHost,
+    saver.element,
     h('div', { class: 'button-row' }, runButton, checkButton, hintButton, solutionButton, resetButton),
     statusLine,
     hintBox,
@@ -217,10 +223,8 @@ export function mountLearner(parent, { exercise, task, lab, codeKey = exercise, 
     editor,
     destroy() {
       clearTimeout(warm);
-      if (saveTimer) {
-        clearTimeout(saveTimer);
-        saveCode(codeKey, editor.getCode());
-      }
+      saver.flush();
+      saver.destroy();
       runner.dispose();
       editor.destroy();
     },

@@ -1,36 +1,52 @@
-// The worker that runs a learner's code: no DOM, no access to the page. Protocol with runner.js:
-//   page -> worker  {type: 'init', simd, wasmModule}: instantiate the WebAssembly core (the reference for the
-//                   checks, and NumPy's random generators for the learner) from the page's compiled module
-//                   (or load it, without one); the worker answers {type: 'ready'} or {type: 'ready', error}
+// The runner worker: the checks' realm. No DOM, no access to the page, and no learner code ever runs here: for each
+// Run or Check it starts a fresh learner's realm (learner-worker.js, a worker of its own, nested in this one, so
+// that its messages reach this worker and never the page), runs the code there and, for a Check, runs the task's
+// tests here against the learner's functions across that boundary (checks/run.js). Protocol with runner.js:
+//   page -> worker  {type: 'init', simd, wasmModule}: instantiate the WebAssembly core (the checks' reference) from
+//                   the page's compiled module (or load it, without one); the worker answers {type: 'ready'} or
+//                   {type: 'ready', error}. The module is handed on to every learner's realm.
 //   page -> worker  {id, action: 'run' | 'check', exercise, code}: the worker answers {type: 'started', id} as it
-//                   starts the job and {type: 'result', id, result} when it is done
-// An endless loop never returns: the page terminates this worker after its time limit and starts a fresh one.
+//                   starts the job and {type: 'result', id, result} when it is done.
+// The learner's time limit is kept here (realm-client.js): an endless loop costs a terminated learner's realm and
+// a message, and this worker stays. The page keeps a longer limit of its own for the whole job.
+import { startModuleWorker } from '../app/module-worker.js';
 import { loadLab } from '../app/core.js';
 import { checkCode } from '../checks/run.js';
-import { runCode } from './sandbox.js';
+import { connectRealm, runInRealm } from './realm-client.js';
+import { loadTask } from './task-files.js';
+import learnerWorkerUrl from './learner-worker.js?worker&url';
 
-// The tasks of every exercise folder, exercises/<id>-<slug>/tasks.js (the files the registry's `tasks` loaders
-// name), each loaded when a job first needs it. The worker finds them by folder rather than through the registry,
-// which would make the worker's bundle carry a copy of every exercise's page as well.
-const TASK_FILES = import.meta.glob('../exercises/*/tasks.js');
-const tasks = new Map(); // exercise id -> Promise of its task
 let labReady = null;
-
-function taskOf(exercise) {
-  if (typeof exercise !== 'string' || !/^ex\d{1,2}$/.test(exercise)) return null;
-  const file = Object.keys(TASK_FILES).find((path) => path.startsWith(`../exercises/${exercise}-`));
-  if (!file) return null;
-  if (!tasks.has(exercise)) tasks.set(exercise, TASK_FILES[file]().then((m) => m.default));
-  return tasks.get(exercise);
-}
+let core = { simd: 'auto' };
 
 function init({ simd, wasmModule }) {
-  labReady = loadLab(wasmModule instanceof WebAssembly.Module ? { simd, wasmModule } : { simd: 'auto' });
+  core = wasmModule instanceof WebAssembly.Module ? { simd, wasmModule } : { simd: 'auto' };
+  labReady = loadLab(core);
   labReady.then(
-    (lab) => postMessage({ type: 'ready', simd: lab.simd }),
+    (lab) => {
+      if (core.simd === 'auto') core = { simd: lab.simd, wasmModule: lab.wasmModule };
+      postMessage({ type: 'ready', simd: lab.simd });
+    },
     (e) => postMessage({ type: 'ready', error: `the WebAssembly core did not load in the worker: ${e.message}` }),
   );
 }
+
+/** A fresh learner's realm for `exercise`: a nested module worker, connected by realm-client.js. */
+function openRealm(exercise) {
+  const worker = startModuleWorker(new URL(learnerWorkerUrl, import.meta.url), { name: 'quantlab-learner-code' });
+  const endpoint = {
+    post: (message) => worker.postMessage(message),
+    listen: (handler) => worker.addEventListener('message', ({ data }) => handler(data)),
+    onExit: (handler) => worker.addEventListener('error', (e) => {
+      e.preventDefault();
+      handler(e.message || 'its script failed to load');
+    }),
+    terminate: () => worker.terminate(),
+  };
+  return connectRealm(endpoint, { exercise, ...core });
+}
+
+const failure = (message) => ({ ok: false, output: [], error: { name: 'Error', message, line: null } });
 
 addEventListener('message', async ({ data }) => {
   if (data?.type === 'init') {
@@ -38,9 +54,9 @@ addEventListener('message', async ({ data }) => {
     return;
   }
   const { id, action, exercise, code } = data ?? {};
-  const pendingTask = taskOf(exercise);
-  if (!pendingTask || !labReady || typeof code !== 'string') {
-    postMessage({ type: 'result', id, result: { ok: false, output: [], error: { name: 'Error', message: 'unknown job', line: null } } });
+  const pendingTask = loadTask(exercise);
+  if (!pendingTask || !labReady || typeof code !== 'string' || (action !== 'run' && action !== 'check')) {
+    postMessage({ type: 'result', id, result: failure('unknown job') });
     return;
   }
   let lab;
@@ -48,17 +64,17 @@ addEventListener('message', async ({ data }) => {
   try {
     [lab, task] = await Promise.all([labReady, pendingTask]);
   } catch (e) {
-    postMessage({ type: 'result', id, result: { ok: false, output: [], error: { name: 'Error', message: `the exercise could not load: ${e.message}`, line: null } } });
+    postMessage({ type: 'result', id, result: failure(`the exercise could not load: ${e.message}`) });
     return;
   }
-  postMessage({ type: 'started', id }); // the page's clock for the time limit starts now
+  postMessage({ type: 'started', id }); // the page's clock for the whole job starts now
   let result;
-  if (action === 'check') {
-    result = await checkCode(task, code, lab);
-  } else {
-    const { functions, ...run } = runCode(task, code, lab); // functions cannot be posted
-    result = run;
-    task.cleanup?.(); // models the code created (exercise 4) are freed after a Run
+  try {
+    result = action === 'check'
+      ? await checkCode(task, code, lab, { openRealm: () => openRealm(exercise) })
+      : await runInRealm(() => openRealm(exercise), code);
+  } catch (e) {
+    result = failure(`the code runner failed: ${e.message}`);
   }
   postMessage({ type: 'result', id, result });
 });

@@ -1,18 +1,26 @@
-// Runs learner code off the page, in a dedicated module worker (runner-worker.js), with a time limit. When a job
-// exceeds it (an endless loop, say), the worker is terminated and a fresh one started: the page never freezes,
-// and the next Run works as usual. The clock starts when the worker says it has started the job, so neither
-// loading WebAssembly nor a moment's wait for a busy machine counts against the learner's 2 seconds.
+// Runs learner code off the page: the runner worker (runner-worker.js) is the checks' realm, and it starts a fresh
+// learner's realm of its own for every Run or Check (learner/realm.js), where the code runs under a 2-second limit
+// that the runner worker keeps. The page keeps a longer limit for the whole job (JOB_LIMIT_MS): if the runner
+// worker itself does not answer in time, it is terminated and a fresh one started, so the page never freezes and
+// the next Run works as usual. The clock starts when the worker says it has started the job, so neither loading
+// WebAssembly nor a moment's wait for a busy machine counts.
 //
 // A worker gets the page's compiled WebAssembly module in its first message ({type: 'init', simd, wasmModule}), so
-// it instantiates the core without fetching or compiling it again: starting a fresh worker costs little more
-// than its script, which the browser has cached.
+// it instantiates the core without fetching or compiling it again, and hands it on to the learner's realms.
+//
+// Results are accepted from the runner worker only (the learner's realms cannot post to the page), for a job this
+// runner sent, once, and every field is validated (result.js) before the page uses it.
 import { startModuleWorker } from '../app/module-worker.js';
 // The URL of the bundled worker script (Vite builds it as a worker and gives its URL relative to this module), so
 // that the worker also starts when the lab is embedded in a page on another origin (module-worker.js).
 import runnerWorkerUrl from './runner-worker.js?worker&url';
+import { TIME_LIMIT_MS } from './realm-client.js';
+import { validateResult } from './result.js';
 
-export const TIME_LIMIT_MS = 2000;
+export { TIME_LIMIT_MS };
 const START_LIMIT_MS = 20000;
+/** The whole job (the learner's realm starting, the code, the checks), from the worker's 'started'. */
+export const JOB_LIMIT_MS = 30000;
 
 export class Runner {
   #worker = null;
@@ -38,9 +46,9 @@ export class Runner {
           clearTimeout(timer);
           if (data.error) reject(new Error(data.error));
           else resolve();
-        } else if (data?.type === 'started') {
+        } else if (data?.type === 'started' && Number.isInteger(data.id)) {
           this.#jobs.get(data.id)?.started();
-        } else if (data?.type === 'result') {
+        } else if (data?.type === 'result' && Number.isInteger(data.id)) {
           this.#jobs.get(data.id)?.done(data.result);
         }
       });
@@ -67,10 +75,11 @@ export class Runner {
   }
 
   /**
-   * Runs a job: {action: 'run' | 'check', exercise, code}. Resolves to the checker's result, or to
-   * {timedOut: true, ms} when the time limit stopped it. Rejects only when the worker cannot start.
+   * Runs a job: {action: 'run' | 'check', exercise, code}; `total` is the number of tests of the page's copy of the
+   * task. Resolves to the checker's result, validated (result.js), or to {timedOut: true, where, ms} when a time
+   * limit stopped it. Rejects only when the worker cannot start.
    */
-  async run(job) {
+  async run(job, { total = 0 } = {}) {
     await this.warmUp();
     const worker = this.#worker;
     const id = this.#nextId++;
@@ -80,7 +89,7 @@ export class Runner {
         this.#jobs.delete(id);
         if (this.#worker === worker) this.#reset();
         this.warmUp().catch(() => {}); // a fresh worker for the next job
-        resolve({ timedOut: true, ms: Math.round(performance.now() - started) });
+        resolve({ timedOut: true, where: 'the checks', ms: Math.round(performance.now() - started) });
       };
       // The limit counts from the worker's 'started' (a machine busy elsewhere must not make short code look
       // endless); a worker that never starts the job is stopped after START_LIMIT_MS all the same.
@@ -89,12 +98,13 @@ export class Runner {
         started: () => {
           clearTimeout(timer);
           started = performance.now();
-          timer = setTimeout(stop, TIME_LIMIT_MS);
+          timer = setTimeout(stop, JOB_LIMIT_MS);
         },
         done: (result) => {
           clearTimeout(timer);
           this.#jobs.delete(id);
-          resolve({ ...result, ms: Math.round(performance.now() - started) });
+          const ms = Math.round(performance.now() - started);
+          resolve(validateResult(result && typeof result === 'object' ? { ...result, ms } : result, { action: job.action, total }));
         },
       });
       worker.postMessage({ id, ...job });

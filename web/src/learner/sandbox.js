@@ -8,7 +8,9 @@
 // throws halfway (function declarations are hoisted; a `const f = ...` not yet reached reads as undefined).
 // The code's only names besides the language are the ones it is given (learnerGlobals below).
 //
-// This module does not stop endless loops: the worker host does, by terminating the worker (runner.js).
+// This module runs inside the learner's realm (learner/realm.js), a fresh worker per Run or Check: what the code does
+// to the built-ins stays there. It does not stop endless loops: the checks' side does, by terminating that realm
+// (learner/realm-client.js).
 import { formatValue } from '../ui/format.js';
 
 const SOURCE_NAME = 'your-code.js';
@@ -42,12 +44,19 @@ export function errorLine(error) {
   return line === null ? null : line - bodyLineOffset();
 }
 
-/** {name, message, line} for anything thrown (including non-Error values). */
+/**
+ * {name, message, line} for anything thrown (including non-Error values). Never throws: a value whose every
+ * property or conversion throws (a hostile Proxy, a getter) is described as such.
+ */
 export function describeError(error) {
-  if (error instanceof Error) {
-    return { name: error.name || 'Error', message: String(error.message), line: errorLine(error) };
+  try {
+    if (error instanceof Error) {
+      return { name: String(error.name || 'Error').slice(0, 100), message: String(error.message).slice(0, 2000), line: errorLine(error) };
+    }
+    return { name: 'Thrown value', message: String(formatValue(error)).slice(0, 2000), line: null };
+  } catch {
+    return { name: 'Thrown value', message: 'a value that cannot be shown (reading it threw an exception)', line: null };
   }
-  return { name: 'Thrown value', message: formatValue(error), line: null };
 }
 
 // ---- console output ----

@@ -12,6 +12,7 @@ import {
 } from 'chart.js';
 import annotationPlugin from 'chartjs-plugin-annotation';
 import { MatrixController, MatrixElement } from 'chartjs-chart-matrix';
+import { chartProblem } from './chart-guard.js';
 import { h, uid } from './dom.js';
 import { colors, onThemeChange } from './theme.js';
 
@@ -155,9 +156,13 @@ export function chartFigure({ title }) {
   const summaryId = uid('summary');
   const canvas = h('canvas', { role: 'img', 'aria-label': title, 'aria-describedby': summaryId });
   const summary = h('p', { class: 'chart-summary', id: summaryId, 'aria-live': 'polite' });
+  // Shown instead of the chart when its input is not finite and sane (chart-guard.js).
+  const refused = h('p', { class: 'chart-refused', role: 'note', hidden: true });
+  const box = h('div', { class: 'chart-box' }, canvas);
   const figure = h('figure', { class: 'chart' },
     h('figcaption', { class: 'chart-title', text: title }),
-    h('div', { class: 'chart-box' }, canvas),
+    box,
+    refused,
     summary);
   let chart = null;
   let build = null;
@@ -167,6 +172,15 @@ export function chartFigure({ title }) {
     const c = palette ?? colors(figure);
     if (figure.isConnected) palette = c;
     const config = build(c);
+    const problem = chartProblem(config);
+    refused.hidden = !problem;
+    box.hidden = !!problem;
+    if (problem) {
+      refused.textContent = `This chart is not drawn: ${problem}.`;
+      chart?.destroy();
+      chart = null;
+      return;
+    }
     if (chart && chart.config.type === config.type) {
       chart.data = config.data;
       chart.options = config.options;
@@ -186,7 +200,7 @@ export function chartFigure({ title }) {
     update(nextBuild, summaryText) {
       build = nextBuild;
       draw();
-      summary.textContent = typeof summaryText === 'function' ? summaryText(chart) : summaryText;
+      summary.textContent = typeof summaryText !== 'function' ? summaryText : chart ? summaryText(chart) : '';
       if (!firstChartMarked) {
         firstChartMarked = true;
         performance.mark?.('quantlab:first-chart');

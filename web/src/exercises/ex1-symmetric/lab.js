@@ -222,9 +222,25 @@ function mountLab(root, { lab, params, spec, setParams }) {
       h('div', { class: 'field' }, restore)),
     stale, keyNumbers, h('div', { class: 'controls zoom' }, zoomField), figure.figure, tableHost, stairFigure.figure, errorFigure.figure);
 
+  let refused = false; // the core refused the last weights: their message is on the weights field
   function render() {
     const { w, bits: b } = view.get();
-    const r = lab.symmetricQuantize(w, b);
+    let r;
+    try {
+      r = lab.symmetricQuantize(w, b);
+    } catch (e) {
+      // Weights the core refuses (e.g. a subnormal scale from 1e-310): its message goes where the weights are typed,
+      // and the rest of the page stays as it was.
+      weightsMessage.set(`These weights cannot be quantized: ${e.message}.`);
+      stale.hidden = !keyNumbers.childElementCount;
+      refused = true;
+      return;
+    }
+    if (refused) {
+      refused = false;
+      weightsMessage.clear();
+      stale.hidden = true;
+    }
     const rec = lab.symmetricDequantize(r.q, r.scale);
     const stats = lab.errorStats(w, rec);
     const maxAbs = Math.max(...w.map(Math.abs));
