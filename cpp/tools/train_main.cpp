@@ -7,6 +7,8 @@
 //   quantlab_train check --data DIR --dir DIR
 //       the committed model's test accuracy equals its provenance's, and the calibration subset is the one the
 //       provenance names (exit 1 otherwise)
+//   quantlab_train subset --data DIR --out DIR
+//       only the training subset for QAT (10,000 training images, idx .gz), also written by train
 //   quantlab_train smoke --data DIR
 //       a short training run (one epoch over 12,000 training images) must learn: the loss falls and the test
 //       accuracy ends well above chance
@@ -40,6 +42,11 @@ constexpr const char* kCalibrationImages = "fashion-mnist-calibration-images.idx
 constexpr const char* kCalibrationLabels = "fashion-mnist-calibration-labels.idx1.gz";
 constexpr std::uint32_t kCalibrationSeed = 12;
 constexpr std::size_t kCalibrationCount = 1024;
+// The training subset for quantization-aware training in the browser (docs/qat.md): the first 10,000 of the same
+// permutation, so the calibration subset is its first 1,024.
+constexpr const char* kTrainSubsetImages = "fashion-mnist-train-subset-images.idx3.gz";
+constexpr const char* kTrainSubsetLabels = "fashion-mnist-train-subset-labels.idx1.gz";
+constexpr std::size_t kTrainSubsetCount = 10000;
 
 struct Fail {
   std::string message;
@@ -93,11 +100,23 @@ Dataset load(const std::string& dir, const std::string& name, const std::string&
 Dataset load_train(const std::string& dir) { return load(dir, "training", "train", 60000); }
 Dataset load_test(const std::string& dir) { return load(dir, "test", "t10k", 10000); }
 
-// The calibration subset: the first 1,024 of np.random.seed(12); np.random.permutation(60000), in that order.
-Dataset calibration_subset(const Dataset& train) {
+// The first `count` of np.random.seed(12); np.random.permutation(60000), in that order.
+Dataset first_of_permutation(const Dataset& train, std::size_t count) {
   std::vector<std::size_t> order = quantlab::NumpyRandom(kCalibrationSeed).permutation(train.count);
-  order.resize(kCalibrationCount);
+  order.resize(count);
   return quantlab::select_examples(train, order);
+}
+
+// The calibration subset: the first 1,024 of that permutation.
+Dataset calibration_subset(const Dataset& train) { return first_of_permutation(train, kCalibrationCount); }
+// The training subset: the first 10,000.
+Dataset train_subset(const Dataset& train) { return first_of_permutation(train, kTrainSubsetCount); }
+
+// Writes the training subset into `out` (idx .gz).
+void write_train_subset(const Dataset& train, const std::string& out) {
+  const Dataset subset = train_subset(train);
+  write_gz(out + "/" + kTrainSubsetImages, quantlab::idx_images_bytes(subset));
+  write_gz(out + "/" + kTrainSubsetLabels, quantlab::idx_labels_bytes(subset));
 }
 
 struct Args {
@@ -185,6 +204,7 @@ int train(const Args& args) {
   write_file(out + "/" + kModelFile, std::string(bytes.begin(), bytes.end()));
   write_gz(out + "/" + kCalibrationImages, quantlab::idx_images_bytes(calibration));
   write_gz(out + "/" + kCalibrationLabels, quantlab::idx_labels_bytes(calibration));
+  write_train_subset(train_set, out);
   const double total_seconds = seconds_since(started), total_cpu_seconds = cpu_seconds() - cpu_started;
 
   char crc[16];
@@ -262,7 +282,19 @@ int check(const Args& args) {
   const bool labels_same = read_gz(dir + "/" + kCalibrationLabels) == quantlab::idx_labels_bytes(calibration);
   std::printf("[check] calibration subset: %s\n", images_same && labels_same ? "the 1024 training images the provenance names" : "DIFFERENT");
   failures += !(images_same && labels_same);
+  const Dataset subset = train_subset(load_train(data));
+  const bool subset_same = read_gz(dir + "/" + kTrainSubsetImages) == quantlab::idx_images_bytes(subset) &&
+                           read_gz(dir + "/" + kTrainSubsetLabels) == quantlab::idx_labels_bytes(subset);
+  std::printf("[check] training subset: %s\n", subset_same ? "the first 10000 training images of the permutation" : "DIFFERENT");
+  failures += !subset_same;
   return failures == 0 ? 0 : 1;
+}
+
+int subset(const Args& args) {
+  const std::string data = args.required("data"), out = args.required("out");
+  write_train_subset(load_train(data), out);
+  std::printf("[subset] wrote %s/%s and %s/%s\n", out.c_str(), kTrainSubsetImages, out.c_str(), kTrainSubsetLabels);
+  return 0;
 }
 
 int smoke(const Args& args) {
@@ -289,7 +321,7 @@ int smoke(const Args& args) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: quantlab_train train|check|smoke --data DIR [--out DIR | --dir DIR] [options]\n");
+    std::fprintf(stderr, "usage: quantlab_train train|check|smoke|subset --data DIR [--out DIR | --dir DIR] [options]\n");
     return 2;
   }
   Args args;
@@ -305,7 +337,8 @@ int main(int argc, char** argv) {
     if (command == "train") return train(args);
     if (command == "check") return check(args);
     if (command == "smoke") return smoke(args);
-    std::fprintf(stderr, "quantlab_train: unknown command '%s' (train, check or smoke)\n", command.c_str());
+    if (command == "subset") return subset(args);
+    std::fprintf(stderr, "quantlab_train: unknown command '%s' (train, check, smoke or subset)\n", command.c_str());
     return 2;
   } catch (const Fail& f) {
     std::fprintf(stderr, "quantlab_train: %s\n", f.message.c_str());
