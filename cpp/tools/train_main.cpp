@@ -281,12 +281,13 @@ int check(const Args& args) {
     std::printf("[check] the model file has %zu bytes, the provenance says %s\n", bytes.size(), num(json_number(json, "model_bytes")).c_str());
     ++failures;
   }
-  const Dataset calibration = calibration_subset(load_train(data));
+  const Dataset train_set = load_train(data);
+  const Dataset calibration = calibration_subset(train_set);
   const bool images_same = read_gz(dir + "/" + kCalibrationImages) == quantlab::idx_images_bytes(calibration);
   const bool labels_same = read_gz(dir + "/" + kCalibrationLabels) == quantlab::idx_labels_bytes(calibration);
   std::printf("[check] calibration subset: %s\n", images_same && labels_same ? "the 1024 training images the provenance names" : "DIFFERENT");
   failures += !(images_same && labels_same);
-  const Dataset subset = train_subset(load_train(data));
+  const Dataset subset = train_subset(train_set);
   const bool subset_same = read_gz(dir + "/" + kTrainSubsetImages) == quantlab::idx_images_bytes(subset) &&
                            read_gz(dir + "/" + kTrainSubsetLabels) == quantlab::idx_labels_bytes(subset);
   std::printf("[check] training subset: %s\n", subset_same ? "the first 10000 training images of the permutation" : "DIFFERENT");
