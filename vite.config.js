@@ -37,13 +37,16 @@ const HOST_FILES = {
 };
 // The data the pages fetch at run time (docs/data-and-training.md), under dist/data/: Fashion-MNIST's test set as
 // Debian ships it (dataset-fashion-mnist, installed by build-scripts/setup.sh), and what build-scripts/train.sh
-// made and the repository keeps in web/data/ (the trained model, its provenance, the calibration subset).
+// made and the repository keeps in web/data/ (the trained model, its provenance, the calibration subset, the
+// training subset for QAT).
 const FASHION_MNIST = process.env.QUANTLAB_FASHION_MNIST_DIR ?? '/usr/share/datasets/fashion-mnist';
 const DATA_FILES = {
   'data/fashion-mnist-test-images.idx3.gz': `${FASHION_MNIST}/t10k-images-idx3-ubyte.gz`,
   'data/fashion-mnist-test-labels.idx1.gz': `${FASHION_MNIST}/t10k-labels-idx1-ubyte.gz`,
   'data/fashion-mnist-calibration-images.idx3.gz': 'web/data/fashion-mnist-calibration-images.idx3.gz',
   'data/fashion-mnist-calibration-labels.idx1.gz': 'web/data/fashion-mnist-calibration-labels.idx1.gz',
+  'data/fashion-mnist-train-subset-images.idx3.gz': 'web/data/fashion-mnist-train-subset-images.idx3.gz',
+  'data/fashion-mnist-train-subset-labels.idx1.gz': 'web/data/fashion-mnist-train-subset-labels.idx1.gz',
   'data/simplenet-fashion.qlmodel': 'web/data/simplenet-fashion.qlmodel',
   'data/simplenet-fashion.json': 'web/data/simplenet-fashion.json',
 };

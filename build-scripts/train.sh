@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Trains SimpleNet (784 -> 256 -> ReLU -> 10) on Fashion-MNIST natively with the core's trainer and writes what
 # the repository keeps in web/data/ (docs/data-and-training.md): the model file, its provenance (seed, epochs,
-# batch, optimizer, accuracy, time) and the calibration subset. Training is deterministic: the same command on
-# this code gives the same model bytes. Not part of build.sh or the tests: run it when the trainer or the recipe
+# batch, optimizer, accuracy, time), the calibration subset and the training subset for QAT. Training is
+# deterministic: the same command on this code gives the same model bytes. Not part of build.sh or the tests: run it when the trainer or the recipe
 # changes, then commit web/data/.
 #   build-scripts/train.sh            train and write web/data/
 #   build-scripts/train.sh --verify   train into build/train/ and compare with the committed files
@@ -27,7 +27,8 @@ build/native/cpp/tools/quantlab_train train --data "$DATA" --out "$out" "${RECIP
 
 if [ "$out" = build/train ]; then
   status=0
-  for f in simplenet-fashion.qlmodel fashion-mnist-calibration-images.idx3.gz fashion-mnist-calibration-labels.idx1.gz; do
+  for f in simplenet-fashion.qlmodel fashion-mnist-calibration-images.idx3.gz fashion-mnist-calibration-labels.idx1.gz \
+           fashion-mnist-train-subset-images.idx3.gz fashion-mnist-train-subset-labels.idx1.gz; do
     if cmp -s "web/data/$f" "$out/$f"; then
       echo "[train] $f: the same bytes as the committed web/data/$f"
     else

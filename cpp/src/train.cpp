@@ -175,6 +175,11 @@ StepStats Trainer::step() {
     check_finite_values(grad_.weight[l], "a weight gradient");
     check_finite_values(grad_.bias[l], "a bias gradient");
   }
+  if (grad_transform_) {
+    for (std::size_t l = 0; l < grad_.layers(); ++l) {
+      grad_transform_(l, params_.sizes[l + 1], params_.sizes[l], grad_.weight[l].data());
+    }
+  }
   update(grad_);
   s.loss_sum = loss * static_cast<double>(batch);
   s.examples = batch;

@@ -7,6 +7,11 @@
 //   quantlab_train check --data DIR --dir DIR
 //       the committed model's test accuracy equals its provenance's, and the calibration subset is the one the
 //       provenance names (exit 1 otherwise)
+//   quantlab_train subset --data DIR --out DIR
+//       only the training subset for QAT (10,000 training images, idx .gz), also written by train
+//   quantlab_train qat --data DIR --dir DIR [--epochs N]
+//       the default QAT run from the committed model over the committed training subset: test accuracy of the
+//       4-, 3- and 2-bit per-channel models, after round-to-nearest and after each epoch
 //   quantlab_train smoke --data DIR
 //       a short training run (one epoch over 12,000 training images) must learn: the loss falls and the test
 //       accuracy ends well above chance
@@ -28,6 +33,7 @@
 #include "quantlab/evaluate.hpp"
 #include "quantlab/model.hpp"
 #include "quantlab/numpy_random.hpp"
+#include "quantlab/qat.hpp"
 #include "quantlab/train.hpp"
 
 namespace {
@@ -40,6 +46,11 @@ constexpr const char* kCalibrationImages = "fashion-mnist-calibration-images.idx
 constexpr const char* kCalibrationLabels = "fashion-mnist-calibration-labels.idx1.gz";
 constexpr std::uint32_t kCalibrationSeed = 12;
 constexpr std::size_t kCalibrationCount = 1024;
+// The training subset for quantization-aware training in the browser (docs/qat.md): the first 10,000 of the same
+// permutation, so the calibration subset is its first 1,024.
+constexpr const char* kTrainSubsetImages = "fashion-mnist-train-subset-images.idx3.gz";
+constexpr const char* kTrainSubsetLabels = "fashion-mnist-train-subset-labels.idx1.gz";
+constexpr std::size_t kTrainSubsetCount = 10000;
 
 struct Fail {
   std::string message;
@@ -93,11 +104,23 @@ Dataset load(const std::string& dir, const std::string& name, const std::string&
 Dataset load_train(const std::string& dir) { return load(dir, "training", "train", 60000); }
 Dataset load_test(const std::string& dir) { return load(dir, "test", "t10k", 10000); }
 
-// The calibration subset: the first 1,024 of np.random.seed(12); np.random.permutation(60000), in that order.
-Dataset calibration_subset(const Dataset& train) {
+// The first `count` of np.random.seed(12); np.random.permutation(60000), in that order.
+Dataset first_of_permutation(const Dataset& train, std::size_t count) {
   std::vector<std::size_t> order = quantlab::NumpyRandom(kCalibrationSeed).permutation(train.count);
-  order.resize(kCalibrationCount);
+  order.resize(count);
   return quantlab::select_examples(train, order);
+}
+
+// The calibration subset: the first 1,024 of that permutation.
+Dataset calibration_subset(const Dataset& train) { return first_of_permutation(train, kCalibrationCount); }
+// The training subset: the first 10,000.
+Dataset train_subset(const Dataset& train) { return first_of_permutation(train, kTrainSubsetCount); }
+
+// Writes the training subset into `out` (idx .gz).
+void write_train_subset(const Dataset& train, const std::string& out) {
+  const Dataset subset = train_subset(train);
+  write_gz(out + "/" + kTrainSubsetImages, quantlab::idx_images_bytes(subset));
+  write_gz(out + "/" + kTrainSubsetLabels, quantlab::idx_labels_bytes(subset));
 }
 
 struct Args {
@@ -185,6 +208,7 @@ int train(const Args& args) {
   write_file(out + "/" + kModelFile, std::string(bytes.begin(), bytes.end()));
   write_gz(out + "/" + kCalibrationImages, quantlab::idx_images_bytes(calibration));
   write_gz(out + "/" + kCalibrationLabels, quantlab::idx_labels_bytes(calibration));
+  write_train_subset(train_set, out);
   const double total_seconds = seconds_since(started), total_cpu_seconds = cpu_seconds() - cpu_started;
 
   char crc[16];
@@ -257,12 +281,55 @@ int check(const Args& args) {
     std::printf("[check] the model file has %zu bytes, the provenance says %s\n", bytes.size(), num(json_number(json, "model_bytes")).c_str());
     ++failures;
   }
-  const Dataset calibration = calibration_subset(load_train(data));
+  const Dataset train_set = load_train(data);
+  const Dataset calibration = calibration_subset(train_set);
   const bool images_same = read_gz(dir + "/" + kCalibrationImages) == quantlab::idx_images_bytes(calibration);
   const bool labels_same = read_gz(dir + "/" + kCalibrationLabels) == quantlab::idx_labels_bytes(calibration);
   std::printf("[check] calibration subset: %s\n", images_same && labels_same ? "the 1024 training images the provenance names" : "DIFFERENT");
   failures += !(images_same && labels_same);
+  const Dataset subset = train_subset(train_set);
+  const bool subset_same = read_gz(dir + "/" + kTrainSubsetImages) == quantlab::idx_images_bytes(subset) &&
+                           read_gz(dir + "/" + kTrainSubsetLabels) == quantlab::idx_labels_bytes(subset);
+  std::printf("[check] training subset: %s\n", subset_same ? "the first 10000 training images of the permutation" : "DIFFERENT");
+  failures += !subset_same;
   return failures == 0 ? 0 : 1;
+}
+
+// The documented default QAT run (docs/qat.md): from the committed fp32 model, --epochs (2) over the training
+// subset in --dir, Adam 1e-3, batch 128, seed 0, per channel, 4, 3 and 2 bits; test accuracy after each epoch.
+int qat(const Args& args) {
+  const std::string data = args.required("data"), dir = args.required("dir");
+  const auto epochs = static_cast<std::size_t>(args.number("epochs", 2));
+  const std::vector<std::uint8_t> bytes = read_file(dir + "/" + kModelFile);
+  const quantlab::Mlp fp32 = quantlab::Mlp::deserialize(bytes.data(), bytes.size());
+  const auto images = read_gz(dir + "/" + kTrainSubsetImages), labels = read_gz(dir + "/" + kTrainSubsetLabels);
+  const Dataset subset = quantlab::parse_idx_dataset(images.data(), images.size(), labels.data(), labels.size(),
+                                                     "training subset", kTrainSubsetCount);
+  const Dataset test_set = load_test(data);
+  std::printf("[qat] fp32 %.4f\n", quantlab::evaluate(fp32, test_set).accuracy());
+  for (int bits : {4, 3, 2}) {
+    quantlab::QatOptions q;
+    q.bits = bits;
+    quantlab::QatTrainer t(subset, fp32, quantlab::TrainOptions{}, q);
+    std::printf("[qat] %d-bit per channel: RTN %.4f", bits, quantlab::evaluate(t.quantized_model(), test_set).accuracy());
+    for (std::size_t e = 0; e < epochs; ++e) {
+      const auto t0 = std::chrono::steady_clock::now();
+      const quantlab::StepStats s = t.trainer().run(t.trainer().steps_per_epoch());
+      const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      std::printf(", epoch %zu (loss %.4f, %.2f s) %.4f", e + 1, s.mean_loss(), secs,
+                  quantlab::evaluate(t.quantized_model(), test_set).accuracy());
+    }
+    std::printf("\n");
+    std::fflush(stdout);
+  }
+  return 0;
+}
+
+int subset(const Args& args) {
+  const std::string data = args.required("data"), out = args.required("out");
+  write_train_subset(load_train(data), out);
+  std::printf("[subset] wrote %s/%s and %s/%s\n", out.c_str(), kTrainSubsetImages, out.c_str(), kTrainSubsetLabels);
+  return 0;
 }
 
 int smoke(const Args& args) {
@@ -289,7 +356,7 @@ int smoke(const Args& args) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: quantlab_train train|check|smoke --data DIR [--out DIR | --dir DIR] [options]\n");
+    std::fprintf(stderr, "usage: quantlab_train train|check|smoke|subset|qat --data DIR [--out DIR | --dir DIR] [options]\n");
     return 2;
   }
   Args args;
@@ -305,7 +372,9 @@ int main(int argc, char** argv) {
     if (command == "train") return train(args);
     if (command == "check") return check(args);
     if (command == "smoke") return smoke(args);
-    std::fprintf(stderr, "quantlab_train: unknown command '%s' (train, check or smoke)\n", command.c_str());
+    if (command == "subset") return subset(args);
+    if (command == "qat") return qat(args);
+    std::fprintf(stderr, "quantlab_train: unknown command '%s' (train, check, smoke, subset or qat)\n", command.c_str());
     return 2;
   } catch (const Fail& f) {
     std::fprintf(stderr, "quantlab_train: %s\n", f.message.c_str());

@@ -13,6 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { lowBitModelsChromium } from './lowbit-model-bench.mjs';
 import { readModelFile } from './model-file.mjs';
+import { qatBench, qatReport } from './qat-bench.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const dist = join(root, 'dist');
@@ -269,6 +270,7 @@ function report() {
     ['training natively in one command <= 120 s', r.train_native_s, 120, 'at most'],
     ['int4 batch-1 forward within 1.25x of int8 (Chromium, interleaved)', r.simplenet_int4_simd_chromium / r.simplenet_int8_channel_simd_chromium_same_run, 1.25, 'at most'],
     ['GPTQ of both layers, 4 bits <= 1000 ms (Chromium)', r.gptq_chromium_ms, 1000, 'at most'],
+    ['QAT: one epoch of 10,000 images <= 3000 ms (Chromium, SIMD)', r.qat_epoch_chromium_ms, 3000, 'at most'],
   ];
   console.log('\ntargets');
   results.targets = {};
@@ -306,9 +308,11 @@ if (lowBit) {
   delete lowBit.simd;
   Object.assign(results, lowBit);
 }
+await qatBench(results, notes, say);
 trainNative();
 results.notes = notes;
 report();
+qatReport(results);
 const out = join(root, 'build/bench/results.json');
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);

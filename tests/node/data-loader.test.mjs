@@ -73,6 +73,16 @@ describe('data files in dist/data', () => {
     assert.equal(provenance.test_images, 10000);
   });
 
+  it('the training subset for QAT loads as \'train\': 10,000 images, the calibration images first', async () => {
+    const train = await loadFashionMnist('train', { baseUrl: BASE, fetch: fakeFetch(distFiles()) });
+    assert.equal(train.images.count, 10000);
+    assert.equal(train.labels.count, 10000);
+    const cal = await loadFashionMnist('calibration', { baseUrl: BASE, fetch: fakeFetch(distFiles()) });
+    assert.deepEqual(train.images.data.subarray(0, 1024 * 784), cal.images.data);
+    await assert.rejects(loadFashionMnist('training', { baseUrl: BASE, fetch: fakeFetch(distFiles()) }),
+      /which must be 'test', 'calibration' or 'train', got training/);
+  });
+
   it('a server that sends no length still reports bytes loaded (fraction null)', async () => {
     const seen = [];
     await loadIdx(`${BASE}${DATA_FILES.calibrationLabels.path}`, {

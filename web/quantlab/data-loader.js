@@ -18,6 +18,8 @@ export const DATA_FILES = Object.freeze({
   testLabels: { path: 'data/fashion-mnist-test-labels.idx1.gz', kind: 'labels', count: 10000, label: 'the test-label file' },
   calibrationImages: { path: 'data/fashion-mnist-calibration-images.idx3.gz', kind: 'images', count: 1024, label: 'the calibration-image file' },
   calibrationLabels: { path: 'data/fashion-mnist-calibration-labels.idx1.gz', kind: 'labels', count: 1024, label: 'the calibration-label file' },
+  trainImages: { path: 'data/fashion-mnist-train-subset-images.idx3.gz', kind: 'images', count: 10000, label: 'the training-image file' },
+  trainLabels: { path: 'data/fashion-mnist-train-subset-labels.idx1.gz', kind: 'labels', count: 10000, label: 'the training-label file' },
   model: { path: 'data/simplenet-fashion.qlmodel', label: 'the model file' },
   provenance: { path: 'data/simplenet-fashion.json', label: 'the model\'s provenance file' },
 });
@@ -161,14 +163,21 @@ export async function loadIdx(url, { kind, count, label, onProgress, signal, fet
   return parseIdx(await gunzip(raw, { label }), { kind, count, label });
 }
 
+const SUBSETS = {
+  test: [DATA_FILES.testImages, DATA_FILES.testLabels],
+  calibration: [DATA_FILES.calibrationImages, DATA_FILES.calibrationLabels],
+  train: [DATA_FILES.trainImages, DATA_FILES.trainLabels],
+};
+
 /**
- * Fashion-MNIST's 10,000 test images ('test') or the 1,024 calibration images from the training set
- * ('calibration'), both files checked: {images, labels} as parseIdx returns them. onProgress({loaded, total,
- * fraction, file}) covers both downloads (fraction in [0, 1]).
+ * Fashion-MNIST's 10,000 test images ('test'), the 1,024 calibration images from the training set
+ * ('calibration') or the 10,000 training images for quantization-aware training ('train': never test images;
+ * its first 1,024 are the calibration images), both files checked: {images, labels} as parseIdx returns them.
+ * onProgress({loaded, total, fraction, file}) covers both downloads (fraction in [0, 1]).
  */
 export async function loadFashionMnist(which = 'test', { baseUrl = defaultBase(), onProgress, signal, fetch } = {}) {
-  if (which !== 'test' && which !== 'calibration') throw new TypeError(`which must be 'test' or 'calibration', got ${String(which)}`);
-  const files = which === 'test' ? [DATA_FILES.testImages, DATA_FILES.testLabels] : [DATA_FILES.calibrationImages, DATA_FILES.calibrationLabels];
+  if (!Object.hasOwn(SUBSETS, which)) throw new TypeError(`which must be 'test', 'calibration' or 'train', got ${String(which)}`);
+  const files = SUBSETS[which];
   const progress = files.map(() => ({ loaded: 0, total: null }));
   const report = (i) => (p) => {
     progress[i] = p;

@@ -651,3 +651,85 @@ export interface QuantLab {
     layers?: CalibratedLayerOption[]; onProgress?: (p: ModelQuantizeProgress) => void;
   }): Model;
 }
+
+// ---- Quantization-aware training (docs/qat.md) ----
+
+export interface QatProgress {
+  /** Completed epochs. */
+  epoch: number;
+  stepInEpoch: number;
+  stepsDone: number;
+  /** Weights outside the clipping range in the last forward pass (always 0 with scale 'max'). */
+  clippedWeights: number;
+}
+
+export interface QatRun extends QatProgress {
+  steps: number;
+  examplesSeen: number;
+  /** Mean cross-entropy of the fake-quantized network over the steps' examples (before each update). */
+  loss: number;
+  accuracy: number;
+  examples: number;
+  stepsPerEpoch: number;
+  batchSize: number;
+}
+
+export interface QatTrainer {
+  readonly examples: number;
+  readonly stepsPerEpoch: number;
+  readonly batchSize: number;
+  readonly optimizer: 'adam' | 'sgd';
+  readonly learningRate: number;
+  readonly seed: number;
+  readonly bits: number;
+  readonly groupSize: GroupSize;
+  readonly scale: 'max' | 'frozen';
+  readonly mask: boolean;
+  readonly weightCount: number;
+  readonly progress: QatProgress;
+  readonly deleted: boolean;
+  run(steps?: number): QatRun;
+  /** One mini-batch; its loss. */
+  step(): number;
+  /**
+   * The rest of the current epoch in chunks of `chunkSteps` (default 10), yielding to the event loop between
+   * chunks; an aborted `signal` stops after the current chunk (`aborted: true`) and the next call resumes.
+   */
+  trainEpoch(options?: {
+    chunkSteps?: number;
+    signal?: AbortSignal;
+    onProgress?: (p: { done: number; total: number; loss: number; accuracy: number; epoch: number; clippedWeights: number }) => void;
+  }): Promise<{ loss: number | null; accuracy: number | null; examplesSeen: number; epoch: number; stepsDone: number; aborted: boolean }>;
+  /** The network trained: weights dequantized from q(w), fp32 biases (the caller deletes it). */
+  quantizedModel(): Model;
+  /** The fp32 master weights (the caller deletes it). */
+  masterModel(): Model;
+  layerQuantization(layer?: number): { q: Int8Array; scales: Float64Array; rows: number; cols: number; bits: number; qmax: number };
+  /** evaluate() of the quantized model. */
+  evaluate(data: Dataset, options?: { kernels?: Kernels }): Evaluation;
+  delete(): void;
+}
+
+export interface QatTrainerOptions {
+  /** The fp32 model to fine-tune (copied). Required. */
+  model: Model;
+  /** 2 to 8 (default 4). */
+  bits?: number;
+  /** Default 'channel'. */
+  groupSize?: GroupSize;
+  /** 'max': max|w| / qmax recomputed every step (default); 'frozen': the starting weights' scales, held. */
+  scale?: 'max' | 'frozen';
+  /** The STE's mask (default true). */
+  mask?: boolean;
+  seed?: number;
+  batchSize?: number;
+  optimizer?: 'adam' | 'sgd';
+  /** Default 1e-3 for Adam, 0.01 for SGD. */
+  learningRate?: number;
+  momentum?: number;
+  kernels?: Kernels;
+}
+
+export interface QuantLab {
+  createQatTrainer(data: Dataset, options: QatTrainerOptions): QatTrainer;
+}

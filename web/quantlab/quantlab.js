@@ -1209,3 +1209,167 @@ const lowBitModelMethods = {
 for (const [name, method] of Object.entries(lowBitModelMethods)) {
   Object.defineProperty(QuantLab.prototype, name, { value: method, writable: true, configurable: true });
 }
+
+// ---- Quantization-aware training (issue 14): fake-quantized weights, the straight-through estimator ----
+// docs/qat.md. Installed on QuantLab.prototype like the sections above.
+
+const QAT_OPTIONS = ['model', 'bits', 'groupSize', 'scale', 'mask', 'seed', 'batchSize', 'optimizer', 'learningRate',
+  'momentum', 'kernels'];
+
+// Lets the event loop run (a worker's 'message' events: Pause, Cancel) between chunks of steps.
+const nextTurn = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/**
+ * Trains with fake-quantized weights: the forward pass uses q(w) (symmetric, `bits`, per tensor, channel or group),
+ * the backward pass is the straight-through estimator, masked outside the clipping range; the fp32 master weights
+ * take the updates. Synchronous steps: run it in a Web Worker. Call delete() when done with it.
+ */
+class QatTrainer {
+  #handle;
+  #lab;
+
+  constructor(handle, lab) {
+    this.#handle = handle;
+    this.#lab = lab;
+    const info = handle.info();
+    this.examples = info.examples;
+    this.stepsPerEpoch = info.stepsPerEpoch;
+    this.batchSize = info.batchSize;
+    this.optimizer = info.optimizer;
+    this.learningRate = info.learningRate;
+    this.seed = info.seed;
+    this.bits = info.bits;
+    /** 'tensor', 'channel' or the number of weights per scale along a row. */
+    this.groupSize = info.groupKind === 'group' ? info.group : info.groupKind;
+    /** 'max' (max|w| / qmax, recomputed every step) or 'frozen' (the starting weights' scales, held). */
+    this.scale = info.scale;
+    /** The STE's mask (false: the gradient also reaches clipped weights, the classic mistake). */
+    this.mask = info.mask;
+    this.weightCount = info.weightCount;
+  }
+
+  get deleted() { return this.#handle === null; }
+
+  #live() {
+    if (this.#handle === null) throw new Error('this QAT trainer was deleted: create another one');
+    return this.#handle;
+  }
+
+  /** {epoch (completed epochs), stepInEpoch, stepsDone, clippedWeights (of the last forward pass)}. */
+  get progress() {
+    const { epoch, stepInEpoch, stepsDone, clippedWeights } = this.#live().info();
+    return { epoch, stepInEpoch, stepsDone, clippedWeights };
+  }
+
+  /** Runs `steps` mini-batches: their mean loss and accuracy (the fake-quantized network's) and where training stands. */
+  run(steps = 1) {
+    return unwrap(this.#live().run(number(steps, 'steps')));
+  }
+
+  /** One mini-batch; returns its loss (before the update). */
+  step() {
+    return this.run(1).loss;
+  }
+
+  /**
+   * Runs the rest of the current epoch in chunks of `chunkSteps` steps, calling onProgress({done, total, loss,
+   * accuracy, epoch, clippedWeights}) after each chunk and letting the event loop run between chunks. When
+   * `signal` is aborted it stops after the current chunk and resolves with `aborted: true`: the trainer keeps its
+   * place, and the next call goes on with the same epoch (Pause / Resume); delete() it to cancel. Resolves with
+   * the mean loss and accuracy over the steps it ran.
+   */
+  async trainEpoch(opts) {
+    const { onProgress, chunkSteps = 10, signal } = optionsOf(opts, 'trainEpoch', '{chunkSteps: 10, onProgress}',
+      ['onProgress', 'chunkSteps', 'signal']);
+    callback(onProgress, 'onProgress');
+    if (!Number.isInteger(chunkSteps) || chunkSteps < 1) throw new RangeError(`chunkSteps must be a whole number of steps >= 1, got ${describe(chunkSteps)}`);
+    if (signal !== undefined && (signal === null || typeof signal.aborted !== 'boolean')) {
+      throw new TypeError(`signal must be an AbortSignal, got ${describe(signal)}`);
+    }
+    const total = this.stepsPerEpoch;
+    let done = this.progress.stepInEpoch;
+    let lossSum = 0;
+    let correct = 0;
+    let seen = 0;
+    let last = null;
+    let aborted = false;
+    while (true) {
+      if (signal?.aborted) {
+        aborted = true;
+        break;
+      }
+      last = this.run(Math.min(chunkSteps, total - done));
+      done = last.stepInEpoch === 0 ? total : last.stepInEpoch;
+      lossSum += last.loss * last.examplesSeen;
+      correct += last.accuracy * last.examplesSeen;
+      seen += last.examplesSeen;
+      onProgress?.({ done, total, loss: lossSum / seen, accuracy: correct / seen, epoch: last.epoch,
+        clippedWeights: last.clippedWeights });
+      if (last.stepInEpoch === 0) break;
+      await nextTurn();
+    }
+    const where = this.progress;
+    return { loss: seen ? lossSum / seen : null, accuracy: seen ? correct / seen : null, examplesSeen: seen,
+      epoch: where.epoch, stepsDone: where.stepsDone, aborted };
+  }
+
+  /** The quantized model as a new fp32 Model (its weights the dequantized q(w), biases fp32): the network trained. */
+  quantizedModel() {
+    return new Model(unwrap(this.#live().quantizedModel()), this.#lab);
+  }
+
+  /** The fp32 master weights as a new Model (the caller deletes it). */
+  masterModel() {
+    return new Model(unwrap(this.#live().masterModel()), this.#lab);
+  }
+
+  /** The quantization of layer `layer`'s current masters: {q: Int8Array, scales: Float64Array, rows, cols, bits, qmax}. */
+  layerQuantization(layer = 0) {
+    return unwrap(this.#live().layerQuantization(number(layer, 'layer')));
+  }
+
+  /** lab.evaluate of the quantized model on `dataset` (a Dataset): accuracy, confusion, predictions... */
+  evaluate(dataset, opts) {
+    const model = this.quantizedModel();
+    try {
+      return this.#lab.evaluate(model, dataset, opts);
+    } finally {
+      model.delete();
+    }
+  }
+
+  /** Frees the trainer and its copy of the training set. Safe to call twice. */
+  delete() {
+    if (this.#handle === null) return;
+    this.#handle.delete();
+    this.#handle = null;
+  }
+}
+
+const qatMethods = {
+  /**
+   * A QatTrainer for `dataset` (the training subset: loadFashionMnist('train')), fine-tuning options.model (an
+   * fp32 Model, copied; required) with fake-quantized weights: {bits = 4 (2 to 8), groupSize = 'channel' ('tensor',
+   * 'channel' or a whole number), scale = 'max' | 'frozen', mask = true, seed = 0, batchSize = 128, optimizer =
+   * 'adam' | 'sgd', learningRate (1e-3 for Adam, 0.01 for SGD), momentum = 0.9, kernels}. Unknown options are errors.
+   */
+  createQatTrainer(dataset, opts) {
+    const o = optionsOf(opts, 'createQatTrainer', "{model, bits: 4, groupSize: 'channel'}", QAT_OPTIONS);
+    if (o.model === undefined) throw new TypeError('createQatTrainer needs options.model: the fp32 Model to fine-tune (e.g. the trained SimpleNet)');
+    const data = datasetArg(dataset, this);
+    const model = modelArg(o.model, this, 'model');
+    const [kind, size] = groupSpec(o.groupSize ?? 'channel');
+    const scale = oneOf(o.scale ?? 'max', ['max', 'frozen'], 'scale');
+    const mask = o.mask ?? true;
+    if (typeof mask !== 'boolean') throw new TypeError(`mask must be true or false, got ${describe(mask)}`);
+    const optimizer = oneOf(o.optimizer ?? 'adam', ['adam', 'sgd'], 'optimizer');
+    const learningRate = number(o.learningRate ?? (optimizer === 'adam' ? 1e-3 : 0.01), 'learningRate');
+    return new QatTrainer(unwrap(moduleOf.get(this).createQatTrainer(data, model, number(o.seed ?? 0, 'seed'),
+      number(o.batchSize ?? 128, 'batchSize'), optimizer, learningRate, number(o.momentum ?? 0.9, 'momentum'),
+      kernelsOption(o), number(o.bits ?? 4, 'bits'), kind, size, scale, mask)), this);
+  },
+};
+
+for (const [name, method] of Object.entries(qatMethods)) {
+  Object.defineProperty(QuantLab.prototype, name, { value: method, writable: true, configurable: true });
+}

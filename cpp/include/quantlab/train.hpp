@@ -71,6 +71,10 @@ class Backprop {
 // Maps the master weights of `layer` (out x in) to the weights the forward pass uses.
 using WeightTransform =
     std::function<void(std::size_t layer, std::size_t out, std::size_t in, const float* master, float* used)>;
+// Maps the gradient of the weights the forward pass used (layer `layer`, out x in values, in place) to the
+// gradient the master weights receive: the straight-through estimator's mask (qat.hpp). Without one, the masters
+// receive the used weights' gradient unchanged.
+using GradientTransform = std::function<void(std::size_t layer, std::size_t out, std::size_t in, float* grad)>;
 
 struct StepStats {
   double loss_sum = 0.0;  // sum over examples of the cross-entropy (mean = loss_sum / examples)
@@ -101,6 +105,9 @@ class Trainer {
   const MlpParams& params() const { return params_; }
   Mlp model() const { return params_.to_model(); }
   void set_weight_transform(WeightTransform transform) { transform_ = std::move(transform); }
+  void set_gradient_transform(GradientTransform transform) { grad_transform_ = std::move(transform); }
+  bool has_weight_transform() const { return static_cast<bool>(transform_); }
+  const kernels::KernelSet& kernels() const { return *ks_; }
 
  private:
   void update(const MlpParams& grad);
@@ -111,6 +118,7 @@ class Trainer {
   MlpParams params_, used_, grad_, m_, v_;  // m_: Adam's first moment or SGD's momentum buffer; v_: Adam's second
   Backprop backprop_;
   WeightTransform transform_;
+  GradientTransform grad_transform_;
   NumpyRandom rng_;
   std::vector<std::size_t> order_;
   std::vector<float> x_;
