@@ -242,7 +242,7 @@ const std::vector<BadInput>& bad_inputs() {
          FileLayerV2 l; l.in = 16384; l.out = 65536; l.group = 16384; l.scale_count = 65536; l.weights = false; load(model_file_v2({l})); },
        "model file is truncated: layer 1 weights needs 536870912 bytes at offset 262188, but the file has only 262148 left"},
       {"model file v2, NF4 65536 x 65536 in blocks of 1 without scales", [] {
-         FileLayerV2 l; l.type = 3; l.in = 65536; l.out = 65536; l.group = 1; l.scale_count = 0; load(model_file_v2({l})); },
+         FileLayerV2 l; l.type = 3; l.in = 65536; l.out = 65536; l.group = 1; l.scale_count = 0; l.weights = false; load(model_file_v2({l})); },
        "model file is invalid: layer 1 (NF4) has 0 scales, its groups need 4294967296"},
       {"model file v2, layers that do not chain", [] { FileLayerV2 a, b; b.in = 3; b.group = 3; b.scale_count = 2; load(model_file_v2({a, b})); },
        "model file is invalid: layer 2 takes 3 inputs but the layer before gives 2"},
