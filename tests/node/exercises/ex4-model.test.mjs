@@ -37,7 +37,7 @@ describe('checks that teach (exercise 4, dynamic int8 by hand)', () => {
     const seen = [];
     const task = { ...ex4, tests: ex4.tests };
     const code = `${ex4.solution}\n`;
-    const result = await checkCode({ ...task, tests: task.tests.map((t) => ({ ...t, run: (ctx) => t.run({ ...ctx, call: (name, ...args) => { seen.push(args); return ctx.call(name, ...structuredClone(args)); } }) })) }, code, lab);
+    const result = await checkCode({ ...task, tests: task.tests.map((t) => ({ ...t, run: (ctx) => t.run({ ...ctx, call: (name, ...args) => { seen.push(args); return ctx.call(name, ...structuredClone(args)); } }) })) }, code, lab, { exercise: 'ex4' });
     assert.equal(result.ok, true, JSON.stringify(result.tests.filter((t) => !t.passed)));
     assert.ok(seen.length >= 5);
   });

@@ -6,6 +6,7 @@ const MAX_LIST_LENGTH = 256;
 
 /** An integer in [min, max]. */
 export const int = (min, max, def) => ({
+  integer: true,
   def,
   min,
   max,

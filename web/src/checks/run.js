@@ -92,7 +92,8 @@ async function checkTests(task, code, lab, realm, created) {
   for (const test of task.tests) tests.push(await runTest(test, ctx));
   const passed = tests.filter((t) => t.passed).length;
   const error = run.error ?? realm.asyncErrors[0] ?? null;
-  return { ok: passed === tests.length, output: run.output, error, plot: run.plot, tests, passed, total: tests.length };
+  const plot = run.plot && Object.keys(run.plot).length ? { plot: run.plot } : {};
+  return { ok: passed === tests.length, output: run.output, error, ...plot, tests, passed, total: tests.length };
 }
 
 // One test, awaited. A stopped realm (time limit, closed) stops the whole Check.

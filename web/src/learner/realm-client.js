@@ -153,7 +153,7 @@ export async function runInRealm(openRealm, code) {
     realm = await openRealm();
     const run = await realm.run(code);
     const error = run.error ?? realm.asyncErrors[0] ?? null;
-    return { ok: !error, output: run.output, error, plot: run.plot };
+    return { ok: !error, output: run.output, error, ...(Object.keys(run.plot).length ? { plot: run.plot } : {}) };
   } catch (e) {
     if (e instanceof RealmStopped) return stoppedResult(e);
     throw e;

@@ -43,7 +43,7 @@ const MAX_PLOT_POINTS = 2000;
 /**
  * The learner's plot data (sandbox.js's plot(): exercise 3 draws it beside its own curves), rebuilt from plain
  * values: {name: {x: number[], y: number[]}}, at most 8 series of 2,000 finite pairs, names of at most 40
- * characters. Anything else is left out (an empty object).
+ * characters. Anything else is left out.
  */
 export function plotOf(raw) {
   const out = {};
@@ -82,7 +82,9 @@ export function validateResult(raw, { action, total }) {
   if (!Array.isArray(raw.output) || raw.output.length > MAX_LINES || !raw.output.every((l) => isText(l, MAX_LINE))) return invalidResult('output');
   const bad = checkError(raw.error ?? null);
   if (bad) return invalidResult(bad);
-  const base = { ok: raw.ok, output: [...raw.output], error: clean(raw.error ?? null), plot: plotOf(raw.plot), ms };
+  const base = { ok: raw.ok, output: [...raw.output], error: clean(raw.error ?? null), ms };
+  const plot = plotOf(raw.plot);
+  if (Object.keys(plot).length) base.plot = plot; // only when the code drew something (exercise 3's plot())
   if (action !== 'check') {
     if (raw.ok !== !raw.error) return invalidResult('ok');
     return base;
@@ -99,7 +101,9 @@ export function validateResult(raw, { action, total }) {
   if (raw.passed !== passed || raw.passed > raw.total) return invalidResult('passed');
   if (raw.ok !== (raw.tests.length > 0 && passed === total)) return invalidResult('ok');
   const tests = raw.tests.map((t) => {
-    return { name: t.name, hidden: t.hidden, passed: t.passed, message: t.message, cause: t.cause ?? null };
+    const out = { name: t.name, hidden: t.hidden, passed: t.passed, message: t.message };
+    if (t.cause !== undefined) out.cause = t.cause;
+    return out;
   });
   return { ...base, tests, passed, total };
 }
