@@ -157,3 +157,14 @@ export async function withPage(env, route, options, fn) {
     await opened.context.close();
   }
 }
+
+/**
+ * Run in the page (Playwright's or Puppeteer's page.evaluate): the text of <main> without what may name NaN or
+ * Infinity in words or code (lesson prose, the editor, the checks' names: exercise 0 teaches them), so that a test
+ * can look for NaN among the computed values only.
+ */
+export function computedText() {
+  const copy = (document.querySelector('main') ?? document.body).cloneNode(true);
+  copy.querySelectorAll('[data-part~="text"], .cm-editor, .test-list, details.going-deeper, .hints').forEach((el) => el.remove());
+  return copy.textContent;
+}

@@ -281,7 +281,7 @@ describe('the demo course page on another origin', () => {
 
       const text = (id) => page.locator(`#${id} .ql-root`).innerText();
       await page.locator('#bad-number .error-text').waitFor();
-      assert.match(await text('bad-number'), /QuantLab: there is no exercise “9”: use one of 1, 2, 3, 4(, \d+)*\./); // the registry's numbers
+      assert.match(await text('bad-number'), /QuantLab: there is no exercise “9”: use one of \d+(, \d+)*\./); // the registry's numbers
       assert.match(await text('bad-html'), /there is no exercise “<img src=x onerror="window\.pwned = 1/);
       assert.equal(await page.locator('#bad-html img').count(), 0);
       assert.match(await text('no-exercise'), /QuantLab: choose an exercise with exercise="1"/);

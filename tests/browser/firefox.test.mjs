@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 
 import { startServer } from '../../build-scripts/serve.mjs';
 import { EXERCISES } from '../../web/src/exercises/registry.js';
-import { repoRoot, screenshotDir } from './browser.mjs';
+import { computedText, repoRoot, screenshotDir } from './browser.mjs';
 import { canvasInk, clickButton, launchFirefox, runFinished, setCode } from './firefox.mjs';
 import { kept, startPlayer } from './lms/player.mjs';
 import { LAUNCH, packageName } from '../../build-scripts/scorm-packages.mjs';
@@ -86,7 +86,7 @@ describe('Firefox', () => {
       for (const c of inks) assert.ok(c.width > 100, `${entry.id}: a chart is too narrow: ${JSON.stringify(c)}`);
       const heading = await page.$eval('h1', (el) => el.textContent);
       assert.match(heading, new RegExp(`Exercise ${entry.number} · `));
-      const text = await page.$eval('main', (el) => el.innerText);
+      const text = await page.evaluate(computedText);
       assert.doesNotMatch(text, /\bNaN\b|undefined/, `${entry.id}: NaN or undefined on the page`);
       await page.screenshot({ path: `${screenshotDir}/firefox-${entry.id}.png` });
     }

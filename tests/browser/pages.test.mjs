@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { EXERCISES } from '../../web/src/exercises/registry.js';
-import { axeViolations, canvasInk, launch, reloadPage, screenshotDir, withPage } from './browser.mjs';
+import { axeViolations, canvasInk, computedText, launch, reloadPage, screenshotDir, withPage } from './browser.mjs';
 
 const PAGES = [{ route: '#/', name: 'home' }, ...EXERCISES.map((e) => ({ route: `#/${e.id}`, name: e.id }))];
 const VIEWS = [
@@ -43,11 +43,7 @@ for (const view of VIEWS) {
           for (const c of inks) assert.ok(c.ink > 500 && c.width > 100, `a chart is blank: ${JSON.stringify(c)}`);
           // Computed values only: the lesson's prose, the starter code and the checks' names may name NaN (exercise
           // 0 teaches it).
-          const text = await page.locator('body').evaluate((body) => {
-            const copy = body.cloneNode(true);
-            copy.querySelectorAll('[data-part~="text"], .cm-editor, .test-list').forEach((el) => el.remove());
-            return copy.textContent;
-          });
+          const text = await page.evaluate(computedText);
           assert.doesNotMatch(text, /\bNaN\b|undefined/);
           const theme = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
           assert.equal(theme, view.colorScheme === 'dark' ? 'rgb(15, 20, 25)' : 'rgb(255, 255, 255)');
