@@ -27,7 +27,8 @@ after(async () => { await env?.close(); });
 function interact(page, start, n, heavy) {
   return page.evaluate(({ start, n, heavy, heavyCap }) => {
     const controls = [...document.querySelectorAll('.lab input[type=range], .lab select, .lab input[type=text], .lab textarea, .lab input[type=radio]')]
-      .filter((el) => !el.disabled && el.offsetParent !== null);
+      // Not exercise 4's weights switch: it swaps the page for the trained network's (tests/browser/exercises/ex4-trained).
+      .filter((el) => !el.disabled && el.offsetParent !== null && !el.closest('.weights-switch'));
     window.soakCounts ??= new Map();
     const next = (el, k) => {
       if (el.type === 'range') {
@@ -76,6 +77,10 @@ describe('heap soak', () => {
         const task = entry.tasks ? (await entry.tasks()).default : null;
         const t0 = Date.now();
         const heavy = HEAVY[entry.id] ?? null;
+        // A real-data page (exercises 5 and 6) evaluates on the test images as it opens: its results are the page's,
+        // not growth, so the soak starts once every job has finished.
+        await page.waitForFunction(() => [...document.querySelectorAll('.data-job')].every((el) => el.hidden || el.querySelector('progress')?.hidden),
+          null, { timeout: 180000, polling: 250 });
         await interact(page, 0, 50, heavy); // warm-up: lazily created caches, Chart.js's first layouts
         const job = async (i) => {
           await page.locator('.run-status').evaluate((el) => { el.textContent = ''; });
