@@ -10,6 +10,7 @@
 #include "dataset_handle.hpp"
 #include "js_interop.hpp"
 #include "model_handle.hpp"
+#include "trainer_interop.hpp"
 #include "quantlab/bench.hpp"
 #include "quantlab/errors.hpp"
 #include "quantlab/numpy_random.hpp"
@@ -35,16 +36,7 @@ class QatTrainerHandle {
     const quantlab::Trainer& t = qat_->trainer();
     const quantlab::WeightFakeQuant& fq = qat_->fake_quant();
     const Granularity g = fq.options().granularity;
-    val o = val::object();
-    o.set("examples", t.examples());
-    o.set("stepsPerEpoch", t.steps_per_epoch());
-    o.set("epoch", t.epochs_done());
-    o.set("stepInEpoch", t.step_in_epoch());
-    o.set("stepsDone", t.steps_done());
-    o.set("batchSize", t.options().batch_size);
-    o.set("optimizer", std::string(quantlab::optimizer_name(t.options().optimizer)));
-    o.set("learningRate", t.options().learning_rate);
-    o.set("seed", t.options().seed);
+    val o = trainer_info(t);
     o.set("bits", fq.options().bits);
     o.set("groupKind", std::string(g.kind == Granularity::Kind::kTensor ? "tensor"
                                    : g.kind == Granularity::Kind::kChannel ? "channel" : "group"));
@@ -58,15 +50,7 @@ class QatTrainerHandle {
 
   // `steps` training steps; the mean loss and the accuracy (of the fake-quantized network) over their examples.
   val run(double steps) {
-    return guarded([&] {
-      const quantlab::StepStats s = qat_->trainer().run(quantlab::count_from_number(steps, "steps", 1, 1e7));
-      val o = info();
-      o.set("steps", s.steps);
-      o.set("examplesSeen", s.examples);
-      o.set("loss", s.mean_loss());
-      o.set("accuracy", s.accuracy());
-      return o;
-    });
+    return guarded([&] { return run_steps(qat_->trainer(), steps, [this] { return info(); }); });
   }
 
   val quantized_model() const {
@@ -107,12 +91,7 @@ val create_qat_trainer(const DatasetHandle& data, const ModelHandle& initial, do
                        std::string optimizer, double learning_rate, double momentum, std::string kernels, double bits,
                        std::string group_kind, double group, std::string scale, bool mask) {
   return guarded([&] {
-    quantlab::TrainOptions o;
-    o.seed = quantlab::seed_from_number(seed);
-    o.batch_size = quantlab::count_from_number(batch_size, "batchSize", 1, 65536);
-    o.optimizer = quantlab::optimizer_from_name(optimizer);
-    o.learning_rate = learning_rate;
-    o.momentum = momentum;
+    const quantlab::TrainOptions o = train_options(seed, batch_size, optimizer, learning_rate, momentum);
     quantlab::QatOptions q;
     q.bits = quantlab::low_bits_from_number(bits);
     q.granularity = qat_granularity(group_kind, group);

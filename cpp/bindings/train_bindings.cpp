@@ -9,6 +9,7 @@
 #include "dataset_handle.hpp"
 #include "js_interop.hpp"
 #include "model_handle.hpp"
+#include "trainer_interop.hpp"
 #include "quantlab/bench.hpp"
 #include "quantlab/errors.hpp"
 #include "quantlab/numpy_random.hpp"
@@ -22,32 +23,11 @@ class TrainerHandle {
  public:
   explicit TrainerHandle(std::shared_ptr<quantlab::Trainer> t) : trainer_(std::move(t)) {}
 
-  val info() const {
-    const quantlab::Trainer& t = *trainer_;
-    val o = val::object();
-    o.set("examples", t.examples());
-    o.set("stepsPerEpoch", t.steps_per_epoch());
-    o.set("epoch", t.epochs_done());
-    o.set("stepInEpoch", t.step_in_epoch());
-    o.set("stepsDone", t.steps_done());
-    o.set("batchSize", t.options().batch_size);
-    o.set("optimizer", std::string(quantlab::optimizer_name(t.options().optimizer)));
-    o.set("learningRate", t.options().learning_rate);
-    o.set("seed", t.options().seed);
-    return o;
-  }
+  val info() const { return trainer_info(*trainer_); }
 
   // `steps` training steps; the mean loss and the accuracy over the examples they saw.
   val run(double steps) {
-    return guarded([&] {
-      const quantlab::StepStats s = trainer_->run(quantlab::count_from_number(steps, "steps", 1, 1e7));
-      val o = info();
-      o.set("steps", s.steps);
-      o.set("examplesSeen", s.examples);
-      o.set("loss", s.mean_loss());
-      o.set("accuracy", s.accuracy());
-      return o;
-    });
+    return guarded([&] { return run_steps(*trainer_, steps, [this] { return info(); }); });
   }
 
   val model() const {
@@ -61,12 +41,7 @@ class TrainerHandle {
 val create_trainer(const DatasetHandle& data, const ModelHandle& initial, double seed, double batch_size,
                    std::string optimizer, double learning_rate, double momentum, std::string kernels) {
   return guarded([&] {
-    quantlab::TrainOptions o;
-    o.seed = quantlab::seed_from_number(seed);
-    o.batch_size = quantlab::count_from_number(batch_size, "batchSize", 1, 65536);
-    o.optimizer = quantlab::optimizer_from_name(optimizer);
-    o.learning_rate = learning_rate;
-    o.momentum = momentum;
+    const quantlab::TrainOptions o = train_options(seed, batch_size, optimizer, learning_rate, momentum);
     auto t = std::make_shared<quantlab::Trainer>(data.data(), initial.model(), o, quantlab::kernels::kernels_named(kernels));
     return val(TrainerHandle(std::move(t)));
   });
