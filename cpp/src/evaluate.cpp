@@ -2,6 +2,7 @@
 #include "quantlab/evaluate.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <string>
 
@@ -41,6 +42,17 @@ struct Scratch {
   }
 };
 
+// The int8 rows need finite inputs, and a NaN logit would be no prediction: a model whose float32 arithmetic
+// overflows on this data is an error, as in Mlp::forward.
+void check_finite_layer(const LinearLayer& l, const float* v, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!std::isfinite(v[i])) {
+      throw Error("the model overflows float32 on these images: a layer of " + std::to_string(l.in) + " -> " +
+                  std::to_string(l.out) + " gives " + format_number(v[i]) + " (its weights or biases are too large)");
+    }
+  }
+}
+
 // One layer as Mlp::forward computes it (fp32 or NF4 on the fp32 kernels; int8 or 2-4-bit weights with
 // dynamically quantized activations; inputs divided by the layer's input scales first, if it has them).
 void forward_layer(const LinearLayer& l, const float* in, std::size_t batch, float* out, bool relu,
@@ -50,6 +62,7 @@ void forward_layer(const LinearLayer& l, const float* in, std::size_t batch, flo
     for (std::size_t r = 0; r < batch; ++r)
       for (std::size_t c = 0; c < l.in; ++c) s.scaled[r * l.in + c] = in[r * l.in + c] / l.input_scales[c];
     in = s.scaled.data();
+    check_finite_layer(l, in, batch * l.in);
   }
   if (l.type == WeightType::kFloat32 || l.type == WeightType::kNf4) {
     if (batch == 1) {
@@ -57,7 +70,9 @@ void forward_layer(const LinearLayer& l, const float* in, std::size_t batch, flo
     } else {
       k.f32_gemm(batch, l.out, l.in, in, l.packed_f32.data(), out);
     }
+    check_finite_layer(l, out, batch * l.out);  // before the ReLU, which would turn a NaN into 0
     k.f32_bias_act(batch, l.out, out, l.bias.data(), relu);
+    check_finite_layer(l, out, batch * l.out);
     return;
   }
   if (l.type == WeightType::kLowBit) {
@@ -71,7 +86,9 @@ void forward_layer(const LinearLayer& l, const float* in, std::size_t batch, flo
       k.qs4_gemm(batch, l.out, l.in, l.kernel_group(), s.q.data(), s.row_scales.data(), l.packed_q4.data(),
                  l.packed_scales4.data(), out);
     }
+    check_finite_layer(l, out, batch * l.out);  // before the ReLU, which would turn a NaN into 0
     k.f32_bias_act(batch, l.out, out, l.bias.data(), relu);
+    check_finite_layer(l, out, batch * l.out);
     return;
   }
   const std::size_t kp = kernels::qs8_padded_k(l.in);
@@ -85,6 +102,7 @@ void forward_layer(const LinearLayer& l, const float* in, std::size_t batch, flo
     k.qs8_gemm(batch, l.out, kp, s.q.data(), l.packed_q.data(), s.acc.data());
   }
   k.qs8_dequantize(batch, l.out, s.acc.data(), s.row_scales.data(), l.col_scales.data(), l.bias.data(), relu, out);
+  check_finite_layer(l, out, batch * l.out);
 }
 
 // Runs the examples in batches: `pass(first, n, logits)` fills n x classes logits; predictions and the
@@ -243,6 +261,7 @@ Evaluation evaluate_static(const Mlp& model, const Dataset& data, const std::vec
       float* dst = last ? logits : s.activations(0, n * layer.out);
       ks.qs8_dequantize(n, layer.out, s.acc.data(), s.row_scales.data(), layer.col_scales.data(), layer.bias.data(),
                         !last, dst);
+      check_finite_layer(layer, dst, n * layer.out);
       if (last) break;
       const QuantParams& p = params[l];
       const std::size_t kp_next = kernels::qs8_padded_k(layer.out);

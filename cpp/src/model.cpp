@@ -318,7 +318,12 @@ void Mlp::forward_rows(const float* x, std::size_t batch, bool gemv, float* y, c
     if (!l.input_scales.empty()) {  // AWQ: the layer computes W (x / s)
       scaled_.resize(checked_mul(batch, l.in, "the forward activations"));
       for (std::size_t r = 0; r < batch; ++r)
-        for (std::size_t c = 0; c < l.in; ++c) scaled_[r * l.in + c] = in[r * l.in + c] / l.input_scales[c];
+        for (std::size_t c = 0; c < l.in; ++c) {
+          const float v = in[r * l.in + c] / l.input_scales[c];
+          // A large activation over a tiny input scale overflows: the int8 rows below need finite values.
+          if (!std::isfinite(v)) throw_overflow(i + 1, first_example + r + 1, c + 1, v, max_abs_of(x + r * layers_[0].in, layers_[0].in));
+          scaled_[r * l.in + c] = v;
+        }
       in = scaled_.data();
     }
     float* out = y;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <vector>
 
 #include "quantlab/calibration.hpp"
@@ -178,4 +179,46 @@ TEST_CASE("evaluate: data that do not fit the model are refused with a message",
   Dataset empty;
   empty.rows = empty.cols = 5;
   CHECK_THROWS_WITH(quantlab::evaluate(Mlp::create({25, 4, 4}, 1), empty), "the dataset is empty");
+}
+
+TEST_CASE("a model whose float32 arithmetic overflows on the data is an error in every evaluation path", "[evaluate][errors]") {
+  // The int8 rows of a layer take finite values only (a NaN or an Infinity has no int8 value; converting one is
+  // undefined in C++ and traps in WebAssembly): every path names the overflow instead (found by libFuzzer).
+  const Dataset data = random_dataset(40, 7);
+  const Mlp base = Mlp::create({25, 16, 4}, 8);
+  const quantlab::ActivationQuant spec{8, 0.0, 1.0, quantlab::QuantScheme::kAffine};
+
+  // Hidden values beyond float32: 25 pixels of about 0.5 times weights of 1e38.
+  std::vector<quantlab::LinearLayer> layers = base.layers();
+  std::fill(layers[0].weight.begin(), layers[0].weight.end(), 1e38f);
+  const Mlp hidden_inf = Mlp::from_layers(layers);
+  CHECK_THROWS_WITH(quantlab::evaluate(hidden_inf, data), Contains("overflows float32"));
+  CHECK_THROWS_WITH(quantlab::hidden_activations(hidden_inf, data, 0), Contains("overflows float32"));
+  CHECK_THROWS_WITH(quantlab::evaluate_fake_quant(hidden_inf, data, {spec}), Contains("overflows float32"));
+
+  // Finite hidden values near 1e30, logits beyond float32, in fp32 and in int8.
+  layers = base.layers();
+  for (auto& l : layers)
+    for (float& w : l.weight) w *= 1e30f;
+  const Mlp huge = Mlp::from_layers(layers);
+  const quantlab::ActivationQuant wide{8, 0.0, 1e30, quantlab::QuantScheme::kAffine};
+  CHECK_THROWS_WITH(quantlab::evaluate_fake_quant(huge, data, {wide}), Contains("overflows float32"));
+  const Mlp huge8 = huge.quantize_dynamic(true);
+  CHECK_THROWS_WITH(quantlab::evaluate(huge8, data), Contains("overflows float32"));
+  CHECK_THROWS_WITH(quantlab::evaluate_static(huge8, data, {wide}), Contains("overflows float32"));
+  CHECK_THROWS_WITH(quantlab::evaluate_fake_quant(huge8, data, {wide}), Contains("overflows float32"));
+
+  // An int8 layer whose input scales are tiny: a hidden value above 4 over a scale of 1.2e-38 is Infinity before
+  // the layer quantizes its input rows.
+  layers = base.layers();
+  for (float& w : layers[0].weight) w *= 100.0f;
+  std::vector<quantlab::LinearLayer> awq = Mlp::from_layers(layers).quantize_dynamic(true).layers();
+  awq[1].input_scales.assign(awq[1].in, std::numeric_limits<float>::min());
+  const Mlp tiny = Mlp::from_quantized_layers(awq);
+  std::vector<float> x(25, 1.0f), y(4);
+  for (const k::KernelSet* ks : k::all_kernel_sets()) {
+    CHECK_THROWS_WITH(tiny.forward(x.data(), 1, y.data(), *ks), Contains("overflows float32 in layer 2"));
+  }
+  CHECK_THROWS_WITH(quantlab::evaluate(tiny, data), Contains("overflows float32"));
+  CHECK_THROWS_WITH(quantlab::evaluate_fake_quant(tiny, data, {{8, 0.0, 100.0, quantlab::QuantScheme::kAffine}}), Contains("overflows float32"));
 }

@@ -57,7 +57,8 @@ using Qs8GemvFn = void (*)(std::size_t n, std::size_t kp, const std::int16_t* x,
 // q = clamp(round_half_even(x * (127 / max|x[r]|)), -127, 127), multiplying by the inverse scale as FBGEMM
 // does; rows written padded with zeros to kp; an all-zero row gets scale 0 and q = 0, and so does a row whose
 // max|x| is below kQs8MinRowMax (its scale would be a subnormal float32 and 127 / max|x| Infinity: such a row
-// contributes less than float32 can hold next to any normal bias).
+// contributes less than float32 can hold next to any normal bias). Every x must be finite: callers check
+// (a NaN or an Infinity has no int8 value, and converting one is undefined in C++ and a trap in WebAssembly).
 using Qs8QuantizeRowsFn = void (*)(std::size_t m, std::size_t k, std::size_t kp, const float* x, std::int16_t* q,
                                    float* scales);
 // Epilogue: y[r][c] = float(acc[r][c]) * (row_scales[r] * col_scales[c]) + bias[c], then max(y, 0) if relu.
