@@ -656,17 +656,20 @@ class Dataset {
   }
 }
 
-/**
- * Trains an fp32 model on a Dataset inside WebAssembly (softmax cross-entropy, mini-batches, Adam or SGD with
- * momentum, seeded shuffling). Synchronous: run it in a Web Worker. Call delete() when done with it.
- */
-class Trainer {
+// What a Trainer and a QatTrainer share: the WebAssembly handle, the options it settled, run(steps), delete(). A
+// subclass reaches the live handle and the lab through the two symbols below (private fields do not inherit).
+const LIVE = Symbol('live handle');
+const LAB = Symbol('lab');
+
+class TrainerBase {
   #handle;
   #lab;
+  #what;
 
-  constructor(handle, lab) {
+  constructor(handle, lab, what) {
     this.#handle = handle;
     this.#lab = lab;
+    this.#what = what;
     const info = handle.info();
     this.examples = info.examples;
     this.stepsPerEpoch = info.stepsPerEpoch;
@@ -678,20 +681,71 @@ class Trainer {
 
   get deleted() { return this.#handle === null; }
 
-  #live() {
-    if (this.#handle === null) throw new Error('this trainer was deleted: create another one');
+  get [LAB]() { return this.#lab; }
+
+  [LIVE]() {
+    if (this.#handle === null) throw new Error(`this ${this.#what} was deleted: create another one`);
     return this.#handle;
   }
 
   /** {epoch (completed epochs), stepInEpoch, stepsDone}. */
   get progress() {
-    const { epoch, stepInEpoch, stepsDone } = this.#live().info();
+    const { epoch, stepInEpoch, stepsDone } = this[LIVE]().info();
     return { epoch, stepInEpoch, stepsDone };
   }
 
   /** Runs `steps` mini-batches; returns their mean loss and accuracy and where training stands. */
   run(steps = 1) {
-    return unwrap(this.#live().run(number(steps, 'steps')));
+    return unwrap(this[LIVE]().run(number(steps, 'steps')));
+  }
+
+  /** Frees the trainer and its copy of the training set. Safe to call twice. */
+  delete() {
+    if (this.#handle === null) return;
+    this.#handle.delete();
+    this.#handle = null;
+  }
+}
+
+// The running means of an epoch's chunks of steps (weighted by the examples each chunk saw) and where the epoch
+// stands: `done` of `total` steps, `finished` when the trainer has wrapped to the next epoch.
+class EpochTotals {
+  constructor(trainer) {
+    this.total = trainer.stepsPerEpoch;
+    this.done = trainer.progress.stepInEpoch;
+    this.lossSum = 0;
+    this.correct = 0;
+    this.seen = 0;
+    this.last = null;
+  }
+
+  /** Runs the next chunk of at most `steps` steps on `trainer`; returns its report. */
+  runChunk(trainer, steps) {
+    const last = trainer.run(Math.min(steps, this.total - this.done));
+    this.last = last;
+    this.done = last.stepInEpoch === 0 ? this.total : last.stepInEpoch;
+    this.lossSum += last.loss * last.examplesSeen;
+    this.correct += last.accuracy * last.examplesSeen;
+    this.seen += last.examplesSeen;
+    return last;
+  }
+
+  get finished() { return this.last !== null && this.last.stepInEpoch === 0; }
+  get loss() { return this.seen ? this.lossSum / this.seen : null; }
+  get accuracy() { return this.seen ? this.correct / this.seen : null; }
+}
+
+function checkReportSteps(value, name) {
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a whole number of steps >= 1, got ${describe(value)}`);
+}
+
+/**
+ * Trains an fp32 model on a Dataset inside WebAssembly (softmax cross-entropy, mini-batches, Adam or SGD with
+ * momentum, seeded shuffling). Synchronous: run it in a Web Worker. Call delete() when done with it.
+ */
+class Trainer extends TrainerBase {
+  constructor(handle, lab) {
+    super(handle, lab, 'trainer');
   }
 
   /**
@@ -703,34 +757,18 @@ class Trainer {
     if (onProgress !== undefined && typeof onProgress !== 'function') {
       throw new TypeError(`onProgress must be a function, got ${describe(onProgress)}`);
     }
-    if (!Number.isInteger(reportEvery) || reportEvery < 1) throw new RangeError(`reportEvery must be a whole number of steps >= 1, got ${describe(reportEvery)}`);
-    const total = this.stepsPerEpoch;
-    let done = this.progress.stepInEpoch;
-    let lossSum = 0;
-    let correct = 0;
-    let seen = 0;
-    let last;
+    checkReportSteps(reportEvery, 'reportEvery');
+    const t = new EpochTotals(this);
     do {
-      last = this.run(Math.min(reportEvery, total - done));
-      done = last.stepInEpoch === 0 ? total : last.stepInEpoch;
-      lossSum += last.loss * last.examplesSeen;
-      correct += last.accuracy * last.examplesSeen;
-      seen += last.examplesSeen;
-      onProgress?.({ done, total, loss: lossSum / seen, accuracy: correct / seen, epoch: last.epoch });
-    } while (last.stepInEpoch !== 0);
-    return { loss: lossSum / seen, accuracy: correct / seen, examplesSeen: seen, epoch: last.epoch, stepsDone: last.stepsDone };
+      const last = t.runChunk(this, reportEvery);
+      onProgress?.({ done: t.done, total: t.total, loss: t.loss, accuracy: t.accuracy, epoch: last.epoch });
+    } while (!t.finished);
+    return { loss: t.loss, accuracy: t.accuracy, examplesSeen: t.seen, epoch: t.last.epoch, stepsDone: t.last.stepsDone };
   }
 
   /** The current weights as a new fp32 Model (the caller deletes it). */
   model() {
-    return new Model(unwrap(this.#live().model()), this.#lab);
-  }
-
-  /** Frees the trainer and its copy of the training set. Safe to call twice. */
-  delete() {
-    if (this.#handle === null) return;
-    this.#handle.delete();
-    this.#handle = null;
+    return new Model(unwrap(this[LIVE]().model()), this[LAB]);
   }
 }
 
@@ -1224,20 +1262,10 @@ const nextTurn = () => new Promise((resolve) => setTimeout(resolve, 0));
  * the backward pass is the straight-through estimator, masked outside the clipping range; the fp32 master weights
  * take the updates. Synchronous steps: run it in a Web Worker. Call delete() when done with it.
  */
-class QatTrainer {
-  #handle;
-  #lab;
-
+class QatTrainer extends TrainerBase {
   constructor(handle, lab) {
-    this.#handle = handle;
-    this.#lab = lab;
+    super(handle, lab, 'QAT trainer');
     const info = handle.info();
-    this.examples = info.examples;
-    this.stepsPerEpoch = info.stepsPerEpoch;
-    this.batchSize = info.batchSize;
-    this.optimizer = info.optimizer;
-    this.learningRate = info.learningRate;
-    this.seed = info.seed;
     this.bits = info.bits;
     /** 'tensor', 'channel' or the number of weights per scale along a row. */
     this.groupSize = info.groupKind === 'group' ? info.group : info.groupKind;
@@ -1248,22 +1276,10 @@ class QatTrainer {
     this.weightCount = info.weightCount;
   }
 
-  get deleted() { return this.#handle === null; }
-
-  #live() {
-    if (this.#handle === null) throw new Error('this QAT trainer was deleted: create another one');
-    return this.#handle;
-  }
-
   /** {epoch (completed epochs), stepInEpoch, stepsDone, clippedWeights (of the last forward pass)}. */
   get progress() {
-    const { epoch, stepInEpoch, stepsDone, clippedWeights } = this.#live().info();
+    const { epoch, stepInEpoch, stepsDone, clippedWeights } = this[LIVE]().info();
     return { epoch, stepInEpoch, stepsDone, clippedWeights };
-  }
-
-  /** Runs `steps` mini-batches: their mean loss and accuracy (the fake-quantized network's) and where training stands. */
-  run(steps = 1) {
-    return unwrap(this.#live().run(number(steps, 'steps')));
   }
 
   /** One mini-batch; returns its loss (before the update). */
@@ -1282,67 +1298,50 @@ class QatTrainer {
     const { onProgress, chunkSteps = 10, signal } = optionsOf(opts, 'trainEpoch', '{chunkSteps: 10, onProgress}',
       ['onProgress', 'chunkSteps', 'signal']);
     callback(onProgress, 'onProgress');
-    if (!Number.isInteger(chunkSteps) || chunkSteps < 1) throw new RangeError(`chunkSteps must be a whole number of steps >= 1, got ${describe(chunkSteps)}`);
+    checkReportSteps(chunkSteps, 'chunkSteps');
     if (signal !== undefined && (signal === null || typeof signal.aborted !== 'boolean')) {
       throw new TypeError(`signal must be an AbortSignal, got ${describe(signal)}`);
     }
-    const total = this.stepsPerEpoch;
-    let done = this.progress.stepInEpoch;
-    let lossSum = 0;
-    let correct = 0;
-    let seen = 0;
-    let last = null;
+    const t = new EpochTotals(this);
     let aborted = false;
     while (true) {
       if (signal?.aborted) {
         aborted = true;
         break;
       }
-      last = this.run(Math.min(chunkSteps, total - done));
-      done = last.stepInEpoch === 0 ? total : last.stepInEpoch;
-      lossSum += last.loss * last.examplesSeen;
-      correct += last.accuracy * last.examplesSeen;
-      seen += last.examplesSeen;
-      onProgress?.({ done, total, loss: lossSum / seen, accuracy: correct / seen, epoch: last.epoch,
+      const last = t.runChunk(this, chunkSteps);
+      onProgress?.({ done: t.done, total: t.total, loss: t.loss, accuracy: t.accuracy, epoch: last.epoch,
         clippedWeights: last.clippedWeights });
-      if (last.stepInEpoch === 0) break;
+      if (t.finished) break;
       await nextTurn();
     }
     const where = this.progress;
-    return { loss: seen ? lossSum / seen : null, accuracy: seen ? correct / seen : null, examplesSeen: seen,
-      epoch: where.epoch, stepsDone: where.stepsDone, aborted };
+    return { loss: t.loss, accuracy: t.accuracy, examplesSeen: t.seen, epoch: where.epoch, stepsDone: where.stepsDone, aborted };
   }
 
   /** The quantized model as a new fp32 Model (its weights the dequantized q(w), biases fp32): the network trained. */
   quantizedModel() {
-    return new Model(unwrap(this.#live().quantizedModel()), this.#lab);
+    return new Model(unwrap(this[LIVE]().quantizedModel()), this[LAB]);
   }
 
   /** The fp32 master weights as a new Model (the caller deletes it). */
   masterModel() {
-    return new Model(unwrap(this.#live().masterModel()), this.#lab);
+    return new Model(unwrap(this[LIVE]().masterModel()), this[LAB]);
   }
 
   /** The quantization of layer `layer`'s current masters: {q: Int8Array, scales: Float64Array, rows, cols, bits, qmax}. */
   layerQuantization(layer = 0) {
-    return unwrap(this.#live().layerQuantization(number(layer, 'layer')));
+    return unwrap(this[LIVE]().layerQuantization(number(layer, 'layer')));
   }
 
   /** lab.evaluate of the quantized model on `dataset` (a Dataset): accuracy, confusion, predictions... */
   evaluate(dataset, opts) {
     const model = this.quantizedModel();
     try {
-      return this.#lab.evaluate(model, dataset, opts);
+      return this[LAB].evaluate(model, dataset, opts);
     } finally {
       model.delete();
     }
-  }
-
-  /** Frees the trainer and its copy of the training set. Safe to call twice. */
-  delete() {
-    if (this.#handle === null) return;
-    this.#handle.delete();
-    this.#handle = null;
   }
 }
 
