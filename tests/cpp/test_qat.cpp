@@ -9,6 +9,7 @@
 #include <set>
 #include <vector>
 
+#include "toy_data.hpp"
 #include "quantlab/errors.hpp"
 #include "quantlab/numpy_random.hpp"
 #include "quantlab/qat.hpp"
@@ -22,25 +23,6 @@ using quantlab::QatScale;
 namespace k = quantlab::kernels;
 
 namespace {
-
-// 4 x 4 images of `classes` classes, each a bright row and column at its own place plus noise (learnable).
-Dataset toy(std::size_t count, std::size_t classes, std::uint32_t seed) {
-  quantlab::NumpyRandom rng(seed);
-  Dataset d;
-  d.count = count;
-  d.rows = d.cols = 4;
-  d.pixels.resize(count * 16);
-  d.labels.resize(count);
-  for (std::size_t i = 0; i < count; ++i) {
-    const auto label = static_cast<std::size_t>(rng.rand() * static_cast<double>(classes));
-    d.labels[i] = static_cast<std::uint8_t>(label);
-    for (std::size_t p = 0; p < 16; ++p) {
-      const bool lit = p / 4 == label % 4 || p % 4 == label / 4 % 4;
-      d.pixels[i * 16 + p] = static_cast<std::uint8_t>(std::min(255.0, (lit ? 150.0 : 20.0) + rng.rand() * 100.0));
-    }
-  }
-  return d;
-}
 
 double loss_of(const MlpParams& p, const std::vector<float>& x, const std::vector<std::uint8_t>& y) {
   quantlab::Backprop bp;
@@ -179,7 +161,7 @@ TEST_CASE("qat: STE gradients are the used weights' gradients (finite difference
 TEST_CASE("qat: the trainer's step updates the masters with the masked STE gradient of the fake-quantized net", "[qat]") {
   // SGD without momentum on the whole toy set per step: p' = p - lr * g exactly. Held 4-bit scales and a large
   // learning rate push weights past the range within a few steps.
-  const Dataset data = toy(64, 4, 6);
+  const Dataset data = quantlab::test::toy_dataset(64, 4, 6);
   const quantlab::Mlp init = quantlab::Mlp::create({16, 8, 4}, 5);
   quantlab::TrainOptions to;
   to.optimizer = quantlab::OptimizerKind::kSgdMomentum;
@@ -224,7 +206,7 @@ TEST_CASE("qat: the trainer's step updates the masters with the masked STE gradi
 }
 
 TEST_CASE("qat: a short QAT run lowers the loss of the 2-bit model well below its round-to-nearest loss", "[qat]") {
-  const Dataset data = toy(600, 8, 1);
+  const Dataset data = quantlab::test::toy_dataset(600, 8, 1);
   quantlab::TrainOptions to;
   to.batch_size = 32;
   to.learning_rate = 0.01;
@@ -258,7 +240,7 @@ TEST_CASE("qat: a short QAT run lowers the loss of the 2-bit model well below it
 }
 
 TEST_CASE("qat: bad options are refused with a message naming them", "[qat][errors]") {
-  const Dataset data = toy(16, 4, 1);
+  const Dataset data = quantlab::test::toy_dataset(16, 4, 1);
   const quantlab::Mlp init = quantlab::Mlp::create({16, 8, 4}, 5);
   QatOptions o;
   o.bits = 1;

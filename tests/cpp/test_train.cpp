@@ -8,6 +8,7 @@
 
 #include "numpy_calibration_reference.hpp"
 #include "quantlab/calibration.hpp"
+#include "toy_data.hpp"
 #include "quantlab/errors.hpp"
 #include "quantlab/numpy_random.hpp"
 #include "quantlab/train.hpp"
@@ -18,26 +19,6 @@ using quantlab::MlpParams;
 namespace k = quantlab::kernels;
 
 namespace {
-
-// A learnable toy problem: 4 x 4 images of `classes` classes, each class a bright square at its own place
-// plus noise.
-Dataset toy_dataset(std::size_t count, std::size_t classes, std::uint32_t seed) {
-  quantlab::NumpyRandom rng(seed);
-  Dataset d;
-  d.count = count;
-  d.rows = d.cols = 4;
-  d.pixels.resize(count * 16);
-  d.labels.resize(count);
-  for (std::size_t i = 0; i < count; ++i) {
-    const auto label = static_cast<std::size_t>(rng.rand() * static_cast<double>(classes));
-    d.labels[i] = static_cast<std::uint8_t>(label);
-    for (std::size_t p = 0; p < 16; ++p) {
-      const bool lit = p / 4 == label % 4 || p % 4 == label / 4 % 4;
-      d.pixels[i * 16 + p] = static_cast<std::uint8_t>(std::min(255.0, (lit ? 150.0 : 20.0) + rng.rand() * 100.0));
-    }
-  }
-  return d;
-}
 
 // Loss of `p` on one batch.
 double loss_of(const MlpParams& p, const std::vector<float>& x, const std::vector<std::uint8_t>& y, const k::KernelSet& ks) {
@@ -86,7 +67,7 @@ TEST_CASE("trainer: backprop gradients equal central finite differences", "[trai
 }
 
 TEST_CASE("trainer: the first Adam and SGD steps follow torch.optim's formulas", "[train]") {
-  const Dataset data = toy_dataset(64, 4, 5);
+  const Dataset data = quantlab::test::toy_dataset(64, 4, 5);
   const quantlab::Mlp init = quantlab::Mlp::create({16, 8, 4}, 9);
   for (auto kind : {quantlab::OptimizerKind::kAdam, quantlab::OptimizerKind::kSgdMomentum}) {
     quantlab::TrainOptions o;
@@ -123,7 +104,7 @@ TEST_CASE("trainer: the first Adam and SGD steps follow torch.optim's formulas",
 }
 
 TEST_CASE("trainer: the loss falls and the toy problem is learned, with either optimizer", "[train]") {
-  const Dataset data = toy_dataset(600, 8, 1);
+  const Dataset data = quantlab::test::toy_dataset(600, 8, 1);
   for (auto kind : {quantlab::OptimizerKind::kAdam, quantlab::OptimizerKind::kSgdMomentum}) {
     quantlab::TrainOptions o;
     o.optimizer = kind;
@@ -145,7 +126,7 @@ TEST_CASE("trainer: the loss falls and the toy problem is learned, with either o
 }
 
 TEST_CASE("trainer: the same seed gives the same bits, another seed another model; shuffling is NumPy's", "[train]") {
-  const Dataset data = toy_dataset(200, 5, 4);
+  const Dataset data = quantlab::test::toy_dataset(200, 5, 4);
   auto train = [&](std::uint32_t seed) {
     quantlab::TrainOptions o;
     o.seed = seed;
@@ -166,7 +147,7 @@ TEST_CASE("trainer: the same seed gives the same bits, another seed another mode
 }
 
 TEST_CASE("trainer: a weight transform feeds the forward pass, the master weights take the update (QAT hook)", "[train]") {
-  const Dataset data = toy_dataset(64, 4, 6);
+  const Dataset data = quantlab::test::toy_dataset(64, 4, 6);
   const quantlab::Mlp init = quantlab::Mlp::create({16, 8, 4}, 5);
   quantlab::TrainOptions o;
   o.batch_size = 64;
@@ -208,7 +189,7 @@ TEST_CASE("trainer: a weight transform feeds the forward pass, the master weight
 }
 
 TEST_CASE("trainer: bad options and data that do not fit the model are refused", "[train][errors]") {
-  const Dataset data = toy_dataset(20, 3, 1);
+  const Dataset data = quantlab::test::toy_dataset(20, 3, 1);
   const quantlab::Mlp m = quantlab::Mlp::create({16, 4, 3}, 1);
   quantlab::TrainOptions o;
   o.batch_size = 0;
