@@ -13,22 +13,9 @@ import os
 
 import numpy as np
 
+from c_literals import INF, hexes, ints, wrap  # noqa: F401 (not every writer uses all)
+
 OUT = os.path.join(os.path.dirname(__file__), "..", "cpp", "numpy_affine_reference.hpp")
-
-
-def wrap(items, per_line):
-    if len(items) <= per_line:
-        return ", ".join(items)
-    rows = [", ".join(items[i:i + per_line]) for i in range(0, len(items), per_line)]
-    return "\n    " + ",\n    ".join(rows) + "\n"
-
-
-def hexes(values):
-    return wrap([float(v).hex() for v in np.ravel(values)], 4)
-
-
-def ints(values):
-    return wrap([str(int(v)) for v in np.ravel(values)], 16)
 
 
 def affine(x, bits):

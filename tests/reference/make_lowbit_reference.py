@@ -14,27 +14,14 @@ import sys
 
 import numpy as np
 
+from c_literals import INF, hexes, ints, wrap  # noqa: F401 (not every writer uses all)
+
 OUT = os.path.join(os.path.dirname(__file__), "..", "cpp", "lowbit_reference.hpp")
 
 NF4 = np.array([-1.0, -0.6961928009986877, -0.5250730514526367, -0.39491748809814453, -0.28444138169288635,
                 -0.18477343022823334, -0.09105003625154495, 0.0, 0.07958029955625534, 0.16093020141124725,
                 0.24611230194568634, 0.33791524171829224, 0.44070982933044434, 0.5626170039176941,
                 0.7229568362236023, 1.0], dtype=np.float32)
-
-
-def wrap(items, per_line):
-    if len(items) <= per_line:
-        return ", ".join(items)
-    rows = [", ".join(items[i:i + per_line]) for i in range(0, len(items), per_line)]
-    return "\n    " + ",\n    ".join(rows) + "\n"
-
-
-def hexes(values):
-    return wrap([float(v).hex() for v in np.ravel(values)], 4)
-
-
-def ints(values):
-    return wrap([str(int(v)) for v in np.ravel(values)], 16)
 
 
 # --- inputs (tests/cpp/lowbit_data.hpp repeats these loops) ---
