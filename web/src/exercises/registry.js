@@ -21,6 +21,7 @@ import { NOTEBOOK_WEIGHTS } from './ex1-symmetric/data.js';
 import { NOTEBOOK_CHANNEL_SCALES } from './ex2-per-channel/data.js';
 import { DISTRIBUTIONS } from './ex3-bit-width/data.js';
 import { BITS, METHOD_IDS } from './ex6-calibration/data.js';
+import { ALPHAS, CALIBRATION_SIZES, DAMPS, GROUPS } from './ex8-gptq/data.js';
 
 const ENTRIES = [
   {
@@ -121,6 +122,23 @@ const ENTRIES = [
     },
     page: () => import('./ex6-calibration/lab.js'),
     tasks: () => import('./ex6-calibration/tasks.js'),
+  },
+  {
+    id: 'ex8',
+    number: 8,
+    slug: 'gptq',
+    nav: 'AWQ, GPTQ',
+    title: 'AWQ and GPTQ: quantizing with calibration data',
+    blurb: 'Round-to-nearest falls apart at 3 and 2 bits. AWQ rescales the busy input channels; GPTQ pushes each column’s rounding error onto the next. Measured live on 10,000 test images.',
+    params: {
+      bits: int(2, 4, 3), // of the weights, every layer
+      group: choice(GROUPS, 'channel'), // one scale per output channel, or per G weights of a row
+      damp: choice(DAMPS, '0.01'), // GPTQ's damping, a fraction of mean(diag H)
+      alpha: choice(ALPHAS, 'search'), // AWQ's exponent: searched on 0, 0.05, …, 1, or fixed
+      n: choice(CALIBRATION_SIZES, '1024'), // calibration images for GPTQ and AWQ
+    },
+    page: () => import('./ex8-gptq/lab.js'),
+    tasks: () => import('./ex8-gptq/tasks.js'),
   },
 ];
 

@@ -60,12 +60,13 @@ export function slider({ label, min, max, step = 1, value, hint, onInput }) {
 }
 
 /**
- * A fieldset of radio buttons, one per value of `labels` ({value: label}); onChange(value) when the learner picks
- * one. Returns {field, set(value)}: set() checks a value without calling onChange.
+ * A fieldset of radio buttons, one per value of `labels` ({value: label}, or [[value, label], …] when the values look
+ * like integers and must keep their order); onChange(value) when the learner picks one. Returns {field, set(value)}:
+ * set() checks a value without calling onChange.
  */
 export function radioGroup({ legend, labels, onChange }) {
   const name = uid('radio');
-  const radios = Object.entries(labels).map(([value, label]) => {
+  const radios = (Array.isArray(labels) ? labels : Object.entries(labels)).map(([value, label]) => {
     const id = uid('radio');
     const input = h('input', { type: 'radio', name, id, value });
     input.addEventListener('change', () => { if (input.checked) onChange(value); });
