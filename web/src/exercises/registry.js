@@ -132,7 +132,7 @@ const ENTRIES = [
     blurb: 'Train through the rounding: fake-quantized weights forward, the straight-through estimator backward. 2-bit weights go from 31% to about 70%.',
     params: {
       bits: choice(QAT_BITS, '3'), // of the weights
-      group: choice(GROUP_IDS, 'channel'), // one scale per output channel, or per group of 64 or 16 weights
+      group: choice(GROUP_IDS, 'channel'), // one scale per output channel, or per group of 64 (g64) or 16 (g16) weights
       lr: choice(LEARNING_RATES, '0.001'), // Adam's learning rate
       epochs: int(1, MAX_EPOCHS, 2), // over the 10,000-image training subset
     },

@@ -4,10 +4,11 @@
 export const BITS = Object.freeze(['2', '3', '4', '8']);
 
 /** Granularity of the weight scales: one per output channel, or one per group of G weights of a row. */
-export const GROUPS = Object.freeze({ channel: 'per channel', 64: 'groups of 64', 16: 'groups of 16' });
+// (Not plain numbers as keys: an object lists those first, and the radio buttons follow its order.)
+export const GROUPS = Object.freeze({ channel: 'per channel', g64: 'groups of 64', g16: 'groups of 16' });
 export const GROUP_IDS = Object.freeze(Object.keys(GROUPS));
 /** The core's groupSize option for a `group` parameter. */
-export const groupSize = (group) => (group === 'channel' ? 'channel' : Number(group));
+export const groupSize = (group) => (group === 'channel' ? 'channel' : Number(group.slice(1)));
 
 /** Adam's learning rates to pick from (the documented run: 1e-3). */
 export const LEARNING_RATES = Object.freeze(['0.0001', '0.0003', '0.001', '0.003']);

@@ -52,12 +52,12 @@ const lesson = {
   },
 };
 
-/** The fake quantizer at `bits` with a frozen scale s = 1/qmax (range [−1, 1]) and the STE's gradient, w in ±1.6. */
+/** The fake quantizer at `bits` with a frozen scale s = 1/qmax (range [−1, 1]) and the STE's gradient, w in ±2. */
 function steChart(c, bits) {
   const qmax = 2 ** (bits - 1) - 1;
   const s = 1 / qmax;
   const edge = s * (qmax + 0.5);
-  const lim = 1.6;
+  const lim = 2; // beyond the 2-bit clipping edge, 1.5
   const forward = [{ x: -lim, y: -qmax * s }];
   for (let k = -qmax; k < qmax; k++) {
     const b = (k + 0.5) * s;
@@ -66,8 +66,8 @@ function steChart(c, bits) {
   forward.push({ x: lim, y: qmax * s });
   const mask = [{ x: -lim, y: 0 }, { x: -edge, y: 0 }, { x: -edge, y: 1 }, { x: edge, y: 1 }, { x: edge, y: 0 }, { x: lim, y: 0 }];
   const options = baseOptions(c, {
-    x: { type: 'linear', min: -lim, max: lim, title: 'master weight w (in units of the clipping range)', ticks: { callback: signedTicks } },
-    y: { type: 'linear', min: -1.25, max: 1.25, title: 'value', ticks: { callback: signedTicks } },
+    x: { type: 'linear', min: -lim, max: lim, title: 'master weight w (in units of the clipping range)', ticks: { callback: signedTicks, stepSize: 0.5 } },
+    y: { type: 'linear', min: -1.5, max: 1.5, title: 'value', ticks: { callback: signedTicks, stepSize: 0.5 } },
   });
   options.plugins.tooltip.callbacks = { label: (item) => `${item.dataset.label}: w = ${sig(item.parsed.x, 4)} → ${sig(item.parsed.y, 4)}` };
   options.plugins.annotation = {
