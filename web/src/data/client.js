@@ -53,8 +53,11 @@ export function loadDataFiles(needs, { onProgress = () => {}, signal } = {}) {
     onProgress({ fraction: sum ? Math.min(1, done / sum) : null, text: `Downloading the data: ${(done / 1e6).toFixed(1)} MB${sum ? ` of ${(sum / 1e6).toFixed(1)} MB` : ''}` });
   };
   const size = (f) => Object.values(f).reduce((s, v) => s + (v?.byteLength ?? 0), 0);
-  // A file already downloaded (by another page) counts as done.
-  return Promise.all(needs.map((name) => loadFile(name, report(name), signal).then((f) => { report(name)({ loaded: size(f), total: size(f) }); return f; })))
+  // A file already downloaded (by another page) reports no progress: it counts as done.
+  return Promise.all(needs.map((name) => loadFile(name, report(name), signal).then((f) => {
+    if (!loaded.has(name)) report(name)({ loaded: size(f), total: size(f) });
+    return f;
+  })))
     .then((parts) => Object.fromEntries(needs.map((name, i) => [name, parts[i]])));
 }
 
