@@ -98,30 +98,40 @@ function listFiles(dir, base = dir) {
   return out;
 }
 
-// Files of dist/ no exercise page loads, left out of every package: the QAT training subset (4.4 MB; exercise 9's
-// page, when it comes, will be the one package that needs it).
-const NOT_PACKAGED = [/^data\/fashion-mnist-train-subset-/];
+// Files of dist/ only some exercises load, packaged with those only: the QAT training subset (4.4 MB) goes into
+// exercise 9's packages, where the page trains on it, and stays out of every other.
+const ONLY_FOR = [{ file: /^data\/fashion-mnist-train-subset-/, exercises: ['ex9'] }];
+const onlyFor = (f) => ONLY_FOR.find((o) => o.file.test(f));
 
 /** Builds every package from `dist`; returns [{name, bytes}]. */
 export function writePackages(dist) {
-  const files = listFiles(dist).filter((f) => !NOT_PACKAGED.some((re) => re.test(f)));
+  const all = listFiles(dist);
+  const files = all.filter((f) => !onlyFor(f));
   if (!files.includes(LAUNCH)) throw new Error(`${dist}/${LAUNCH} is missing: build the site first`);
   for (const [from, to] of Object.entries(RENAMED)) {
     if (files.includes(to)) throw new Error(`dist/ has both ${from} and ${to}: the packages rename one to the other`);
   }
   const html = packagedFile(LAUNCH, readFileSync(join(dist, LAUNCH)))[1].toString('utf8');
   const shared = files.filter((f) => f !== LAUNCH).map((f) => prepareEntry(...packagedFile(f, readFileSync(join(dist, f)))));
-  const listed = [LAUNCH, ...shared.map((e) => e.name)].sort();
+  const own = new Map(); // exercise id -> its own files, prepared once
+  for (const f of all.filter(onlyFor)) {
+    for (const id of onlyFor(f).exercises) {
+      if (!own.has(id)) own.set(id, []);
+      own.get(id).push(prepareEntry(...packagedFile(f, readFileSync(join(dist, f)))));
+    }
+  }
   const outDir = join(dist, PACKAGE_DIR);
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   const written = [];
   for (const entry of EXERCISES) {
+    const entries = [...shared, ...(own.get(entry.id) ?? [])];
+    const listed = [LAUNCH, ...entries.map((e) => e.name)].sort();
     for (const version of VERSIONS) {
       const zip = zipArchive([
         prepareEntry('imsmanifest.xml', manifest(entry, version, listed)),
         prepareEntry(LAUNCH, launchPage(html, entry, version)),
-        ...shared,
+        ...entries,
       ]);
       const name = packageName(entry, version);
       writeFileSync(join(outDir, `${name}.part`), zip);

@@ -254,7 +254,7 @@ describe('the demo course page on another origin', () => {
       const long = `1${',1'.repeat(2500)}`;
       await page.evaluate(({ lab, long }) => {
         const widgets = {
-          'bad-number': { exercise: '9' },
+          'bad-number': { exercise: '42' },
           'bad-html': { exercise: '<img src=x onerror="window.pwned = 1">' },
           'no-exercise': {},
           'bad-state': { exercise: '2', bits: '99', s: '<b>1</b>', dist: 'uniform', hide: 'editor bogus', theme: 'neon', 'storage-key': '../x' },
@@ -281,7 +281,7 @@ describe('the demo course page on another origin', () => {
 
       const text = (id) => page.locator(`#${id} .ql-root`).innerText();
       await page.locator('#bad-number .error-text').waitFor();
-      assert.match(await text('bad-number'), /QuantLab: there is no exercise “9”: use one of \d+(, \d+)*\./); // the registry's numbers
+      assert.match(await text('bad-number'), /QuantLab: there is no exercise “42”: use one of \d+(, \d+)*\./); // the registry's numbers
       assert.match(await text('bad-html'), /there is no exercise “<img src=x onerror="window\.pwned = 1/);
       assert.equal(await page.locator('#bad-html img').count(), 0);
       assert.match(await text('no-exercise'), /QuantLab: choose an exercise with exercise="1"/);

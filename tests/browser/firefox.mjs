@@ -31,7 +31,8 @@ export function launchFirefox() {
 
 /** For every canvas under `selector` (default: all of the page, `>>>` reaches into shadow roots): size and ink. */
 export function canvasInk(scope, selector = 'canvas') {
-  return scope.$$eval(selector, (canvases) => canvases.map((c) => {
+  // Canvases on screen only: a page may keep charts hidden until their data arrive (exercises 5, 6 and 9).
+  return scope.$$eval(selector, (canvases) => canvases.filter((c) => c.checkVisibility()).map((c) => {
     const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
     let ink = 0;
     for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) ink++;

@@ -71,9 +71,11 @@ describe('Firefox', () => {
     for (const entry of EXERCISES) {
       await page.evaluate((id) => { location.hash = `#/${id}`; }, entry.id);
       await page.waitForSelector(`article.exercise[data-exercise="${entry.id}"] figure.chart canvas`, { timeout: 30000 });
-      // Charts draw as their data arrive: wait until every figure's canvas has ink.
+      // Charts draw as their data arrive: wait until the page's data jobs are over (exercises 5 and 6) and every
+      // chart on screen has ink (exercise 9 keeps its training charts hidden until the learner starts a run).
       await page.waitForFunction(() => {
-        const canvases = [...document.querySelectorAll('figure.chart canvas')];
+        if (![...document.querySelectorAll('.data-job')].every((el) => el.hidden || el.querySelector('progress')?.hidden)) return false;
+        const canvases = [...document.querySelectorAll('figure.chart canvas')].filter((c) => c.checkVisibility());
         return canvases.length > 0 && canvases.every((c) => {
           const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
           let ink = 0;
@@ -82,7 +84,7 @@ describe('Firefox', () => {
         });
       }, { timeout: 30000, polling: 200 }).catch(async () => assert.fail(`${entry.id}: a chart stays blank: ${JSON.stringify(await canvasInk(page))}`));
       const inks = await canvasInk(page, 'figure.chart canvas');
-      assert.equal(inks.length, await page.$$eval('figure.chart', (f) => f.length), `${entry.id}: a canvas in every chart figure`);
+      assert.equal(inks.length, await page.$$eval('figure.chart', (f) => f.filter((x) => x.checkVisibility()).length), `${entry.id}: a canvas in every chart figure on screen`);
       for (const c of inks) assert.ok(c.width > 100, `${entry.id}: a chart is too narrow: ${JSON.stringify(c)}`);
       const heading = await page.$eval('h1', (el) => el.textContent);
       assert.match(heading, new RegExp(`Exercise ${entry.number} · `));

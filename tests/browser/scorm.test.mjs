@@ -88,6 +88,9 @@ describe('SCORM packages', () => {
           assert.deepEqual([...m.files].sort(), names.filter((n) => n !== 'imsmanifest.xml').sort(), `${name}: <file> elements`);
           assert.ok(names.includes('quantlab-simd.wasm') && names.some((n) => n.startsWith('assets/')), `${name}: the site is inside`);
           assert.ok(!names.some((n) => n.startsWith(`${PACKAGE_DIR}/`)), `${name}: no package inside a package`);
+          // The QAT training subset (4.4 MB) only where a page trains on it: exercise 9.
+          const subset = names.filter((n) => n.startsWith('data/fashion-mnist-train-subset-')).length;
+          assert.equal(subset, entry.id === 'ex9' ? 2 : 0, `${name}: the training subset's files`);
           // LMSs serve files with their own MIME types, which may not know .mjs: none in a package, none named.
           assert.deepEqual(names.filter((n) => n.endsWith('.mjs')), [], `${name}: .mjs files`);
           for (const n of names.filter((f) => /\.(js|html)$/.test(f))) assert.doesNotMatch(files.get(n).toString('utf8'), /quantlab-\w+\.mjs/, `${name}: ${n} names a .mjs file`);

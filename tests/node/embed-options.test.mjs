@@ -33,7 +33,7 @@ describe('embed options', () => {
   it('says what is wrong with the exercise, listing the ones there are', () => {
     const numbers = EXERCISES.map((e) => e.number).join(', ');
     assert.deepEqual(read({}), { error: `choose an exercise with exercise="1" (one of ${numbers}).` });
-    assert.deepEqual(read({ exercise: '9' }), { error: `there is no exercise “9”: use one of ${numbers}.` });
+    assert.deepEqual(read({ exercise: '42' }), { error: `there is no exercise “42”: use one of ${numbers}.` });
     assert.match(read({ exercise: '<img src=x onerror=alert(1)>'.repeat(3) }).error, /^there is no exercise “<img src=x onerror=alert\(1\)><img src=x o”/);
   });
 

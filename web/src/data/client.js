@@ -38,6 +38,29 @@ function loadFile(name, onProgress, signal) {
   return files.get(name);
 }
 
+/**
+ * The checked bytes of the files `needs` ('train', 'test', 'model'…), downloaded once and kept for the page's life,
+ * for a page that runs its own worker (exercise 9's training). onProgress({fraction, text}) over the downloads.
+ * Resolves to {name: bytes} as runDataJob hands them to its worker; rejects with the loader's DataFileError.
+ */
+export function loadDataFiles(needs, { onProgress = () => {}, signal } = {}) {
+  const loaded = new Map();
+  const report = (name) => ({ loaded: bytes, total }) => {
+    loaded.set(name, { bytes, total });
+    const all = [...loaded.values()];
+    const sum = all.length === needs.length && all.every((p) => p.total) ? all.reduce((s, p) => s + p.total, 0) : null;
+    const done = all.reduce((s, p) => s + p.bytes, 0);
+    onProgress({ fraction: sum ? Math.min(1, done / sum) : null, text: `Downloading the data: ${(done / 1e6).toFixed(1)} MB${sum ? ` of ${(sum / 1e6).toFixed(1)} MB` : ''}` });
+  };
+  const size = (f) => Object.values(f).reduce((s, v) => s + (v?.byteLength ?? 0), 0);
+  // A file already downloaded (by another page) reports no progress: it counts as done.
+  return Promise.all(needs.map((name) => loadFile(name, report(name), signal).then((f) => {
+    if (!loaded.has(name)) report(name)({ loaded: size(f), total: size(f) });
+    return f;
+  })))
+    .then((parts) => Object.fromEntries(needs.map((name, i) => [name, parts[i]])));
+}
+
 /** Forgets the downloaded files (for the tests of a broken file). */
 export const forgetDataFiles = () => files.clear();
 
