@@ -138,6 +138,7 @@ const ENTRIES = [
       layer: choice(['1', '2'], '1'), // the layer whose weights the histogram shows
     },
     page: () => import('./ex7-low-bit/lab.js'),
+    tasks: () => import('./ex7-low-bit/tasks.js'),
   },
 ];
 
