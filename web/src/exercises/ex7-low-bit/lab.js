@@ -15,7 +15,7 @@ import {
 const lesson = {
   idea: [
     'At 8 bits one scale per output channel loses almost nothing (exercise 4). Below 8 bits it does. A 4-bit signed grid has 15 levels, −7 … 7, and one scale per row means the row’s single largest weight fixes the step for all 784 weights of that row. Most weights are far smaller than that one, so they crowd onto the three or four levels around 0 — many round to 0 outright — and the network loses what they carried.',
-    'Group-wise quantization gives every G consecutive weights of a row their own scale (G = 128, 64, 32 or 16). A large weight now coarsens only its own group, and the other groups keep a fine step. The price is bytes: a float32 scale per group costs 32 / G extra bits per weight — half a bit at G = 64, two bits at G = 16. Whether that buys more accuracy than one more bit per weight would is exactly what the scatter below measures.',
+    'Group-wise quantization gives every G consecutive weights of a row their own scale (G = 128, 64, 32 or 16). A large weight now coarsens only its own group, and the other groups keep a fine step. The price is bytes: a float32 scale per group costs 32 / G extra bits per weight — half a bit at G = 64, two bits at G = 16 (a little more when G does not divide the row: a row of 784 weights has 13 groups of 64, the last one of 16). Whether that buys more accuracy than one more bit per weight would is exactly what the scatter below measures.',
     'Two 4-bit values share a byte. The lab’s format puts element 2i in the low nibble and element 2i + 1 in the high nibble, each as a 4-bit two’s-complement number: −1 is 0xF, −8 is 0x8, 7 is 0x7. Unpacking must sign-extend: a nibble of 8 or more stands for nibble − 16.',
     'NF4 (QLoRA’s NormalFloat) keeps 4-bit codes but moves the 16 levels: they are quantiles of a normal distribution scaled to [−1, 1], so they sit close together near 0, where most weights are, and far apart in the tails. Each block of 64 weights stores its absmax; a weight is the nearest level times that absmax.',
   ],
@@ -108,7 +108,7 @@ function normalizedWeights(layer, s, levels) {
 function histogramChart(c, hist, levels, drawLevels) {
   const width = 2 / HISTOGRAM_BINS;
   const options = baseOptions(c, {
-    x: { type: 'linear', min: -1, max: 1, title: 'weight ÷ its scale group’s largest magnitude', ticks: { callback: signedTicks } },
+    x: { type: 'linear', min: -1, max: 1, title: 'weight ÷ max |w| of its scale group', ticks: { callback: signedTicks } },
     y: { title: 'weights per bin', beginAtZero: true },
     legend: false,
   });
@@ -202,6 +202,8 @@ function mountLab(root, { lab, params, spec, setParams }) {
   const cost = chartFigure({ title: 'What a weight costs: the values and the scales' });
   const status = jobStatus({ what: 'the evaluation' });
   const measureButton = h('button', { type: 'button', class: 'ex7-measure', disabled: true, on: { click: () => run([view.get()], false) } }, 'Measure this configuration');
+  const sweepButton = h('button', { type: 'button', class: 'ex7-sweep', disabled: true, on: { click: () => run([2, 3, 4, 5, 6, 7, 8].map((bits) => ({ ...view.get(), bits, last: 'same' })), false) } },
+    'Measure 2 to 8 bits at this granularity');
   const chosenText = h('p', { class: 'ex7-chosen' });
   const scatter = chartFigure({ title: 'Model size against test accuracy (10,000 images)' });
   const tableHost = h('div', { class: 'table-host' });
@@ -215,7 +217,7 @@ function mountLab(root, { lab, params, spec, setParams }) {
     h('h3', { text: 'Measured on the trained network' }),
     h('p', { text: 'The page downloads the test images and the trained network (about 5 MB), then quantizes the network as set above and evaluates it on the 10,000 test images in a Web Worker, with float32 and int8 as references. Each configuration you measure becomes a point on the scatter.' }),
     chosenText,
-    h('div', { class: 'button-row' }, measureButton),
+    h('div', { class: 'button-row' }, measureButton, sweepButton),
     status.el, results);
 
   let refs = null; // [fp32, int8] as points
@@ -283,6 +285,7 @@ function mountLab(root, { lab, params, spec, setParams }) {
     chosenText.textContent = `Set above: ${configText(schemes)}, ${sig(bitsPerWeight(schemes), 3)} bits per weight with the scales, a model file of ${kB(modelBytes(schemes))}.` +
       (schemes.some((s) => s.grid !== 'nf4' && s.bits > 4 && !(s.bits === 8 && (s.gran === 'tensor' || s.gran === 'channel'))) ? ' (5–7 bits and 8 bits in groups run in float32 here: see the note above.)' : '');
     measureButton.disabled = !refs; // a second click while one runs replaces that run
+    sweepButton.disabled = !refs || nf4;
     if (!refs) return;
     scatter.update((c) => scatterChart(c, refs, points), () => {
       const front = paretoFront([...refs, ...points]);

@@ -134,13 +134,14 @@ const hints = [
 // ---- checks ----
 
 const hex = (b) => `0x${b.toString(16).padStart(2, '0')}`;
-const hexList = (bytes) => `[${Array.from(bytes, hex).join(', ')}]`;
+const hexList = (bytes) => (bytes.length <= 12 ? `[${Array.from(bytes, hex).join(', ')}]` : `[${Array.from(bytes.slice(0, 8), hex).join(', ')}, … (${bytes.length} bytes)]`);
 const signed = (v) => (v < 0 ? `−${-v}` : String(v));
+const valueList = (q) => (q.length <= 20 ? `[${q.map(signed).join(', ')}]` : `q (${q.length} values)`);
 
 async function checkPack(ctx, q) {
   const want = ctx.lab.packInt4(q);
   const got = await ctx.call('packInt4', q);
-  const what = `packInt4([${q.map(signed).join(', ')}])`;
+  const what = `packInt4(${valueList(q)})`;
   if (got === null || typeof got !== 'object' || typeof got.length !== 'number') fail(`${what} returned ${show(got)}: return the packed bytes, a Uint8Array.`);
   if (got.length === q.length && q.length > 1) {
     fail(`${what} returned ${got.length} values, one per level: pack two 4-bit values into each byte, ${want.length} bytes for ${q.length} values.`, { cause: 'not-packed' });
@@ -148,6 +149,7 @@ async function checkPack(ctx, q) {
   if (got.length === Math.floor(q.length / 2) && q.length % 2) {
     fail(`${what} returned ${got.length} bytes for ${q.length} values: the last value is lost. An odd count needs Math.ceil(n / 2) = ${want.length} bytes, the last one holding a single value in its low nibble.`, { cause: 'odd-count' });
   }
+  if (got.length === 0) fail(`${what} returned no bytes: ${q.length} values, two per byte, take ${want.length}.`);
   expectNumbers(got, what, want.length);
   const bytes = Array.from(got);
   if (bytes.every((b, i) => b === want[i])) return;
@@ -176,7 +178,7 @@ async function checkUnpack(ctx, q) {
   const what = `unpackInt4(${hexList(bytes)}, ${q.length})`;
   if (got === null || typeof got !== 'object' || typeof got.length !== 'number') fail(`${what} returned ${show(got)}: return the values, an Int8Array.`);
   if (got.length !== want.length) {
-    fail(`${what} returned ${got.length} values; it should return count = ${want.length}${got.length === 2 * bytes.length ? ' (the last byte of an odd count holds one value, its high nibble is padding)' : ''}.`, { cause: got.length === 2 * bytes.length ? 'odd-count' : undefined });
+    fail(`${what} returned ${got.length} value${got.length === 1 ? '' : 's'}; it should return count = ${want.length}${got.length === 2 * bytes.length ? ' (the last byte of an odd count holds one value, its high nibble is padding)' : ''}.`, { cause: got.length === 2 * bytes.length ? 'odd-count' : undefined });
   }
   expectNumbers(got, what, want.length);
   const values = Array.from(got);
