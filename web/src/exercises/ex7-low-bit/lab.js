@@ -69,40 +69,53 @@ function gridLevels(lab, s) {
 
 /**
  * The layer's weights divided by their scale group's largest magnitude (so that every group spans [−1, 1] at
- * most), histogrammed, and where they land on the grid: the share rounded to 0 and to the outermost levels.
+ * most), and their histogram: {normalized, counts, total, groups}. It depends on the granularity only.
  */
-function normalizedWeights(layer, s, levels) {
-  const { rows, cols, w } = layer;
-  const g = GRANULARITIES[s.gran].groupSize;
+function normalizeWeights({ rows, cols, w }, gran) {
+  const g = GRANULARITIES[gran].groupSize;
   const length = g === 'tensor' ? rows * cols : g === 'channel' ? cols : Math.min(g, cols);
+  const normalized = new Float32Array(rows * cols);
   const counts = new Float64Array(HISTOGRAM_BINS);
-  const used = new Float64Array(levels.length);
-  const zero = levels.indexOf(0);
-  const nearest = (v) => { // levels are sorted: binary search, ties to the lower level (as NF4's midpoints)
-    let lo = 0;
-    let hi = levels.length - 1;
-    while (hi - lo > 1) {
-      const mid = (lo + hi) >> 1;
-      if (levels[mid] <= v) lo = mid; else hi = mid;
-    }
-    return v - levels[lo] <= levels[hi] - v ? lo : hi;
-  };
-  const uniform = s.grid !== 'nf4';
-  const qmax = (levels.length - 1) / 2;
-  const spans = g === 'tensor' ? [[0, rows * cols]] : [];
-  if (g !== 'tensor') for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c += length) spans.push([r * cols + c, r * cols + Math.min(cols, c + length)]);
-  for (const [from, to] of spans) {
+  let groups = 0;
+  const span = (from, to) => {
+    groups++;
     let m = 0;
     for (let i = from; i < to; i++) m = Math.max(m, Math.abs(w[i]));
     for (let i = from; i < to; i++) {
       const v = m > 0 ? w[i] / m : 0;
+      normalized[i] = v;
       counts[Math.min(HISTOGRAM_BINS - 1, Math.floor(((v + 1) / 2) * HISTOGRAM_BINS))]++;
-      // Uniform grids round half to even, like the core; NF4 takes the nearest level.
-      used[uniform ? Math.max(-qmax, Math.min(qmax, Math.round(v * qmax))) + qmax : nearest(v)]++;
+    }
+  };
+  if (g === 'tensor') span(0, rows * cols);
+  else for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c += length) span(r * cols + c, r * cols + Math.min(cols, c + length));
+  return { normalized, counts, total: rows * cols, groups };
+}
+
+/** Where normalized weights land on a grid's levels: how many on each, the share on 0 and on the outermost two. */
+function levelUse({ normalized, total }, s, levels) {
+  const used = new Float64Array(levels.length);
+  if (s.grid === 'nf4') {
+    for (const v of normalized) { // the nearest level (levels sorted; exactly between two: the lower, as NF4 does)
+      let lo = 0;
+      let hi = levels.length - 1;
+      while (hi - lo > 1) {
+        const mid = (lo + hi) >> 1;
+        if (levels[mid] <= v) lo = mid; else hi = mid;
+      }
+      used[v - levels[lo] <= levels[hi] - v ? lo : hi]++;
+    }
+  } else {
+    const qmax = (levels.length - 1) / 2;
+    for (const v of normalized) {
+      const t = v * qmax;
+      let r = Math.round(t);
+      if (r - t === 0.5 && r % 2 !== 0) r--; // half to even, as the core rounds
+      used[Math.max(-qmax, Math.min(qmax, r)) + qmax]++;
     }
   }
-  const total = rows * cols;
-  return { counts, total, groups: spans.length, zeroShare: zero >= 0 ? used[zero] / total : 0, edgeShare: (used[0] + used[levels.length - 1]) / total, used };
+  const zero = levels.indexOf(0);
+  return { used, zeroShare: zero >= 0 ? used[zero] / total : 0, edgeShare: (used[0] + used[levels.length - 1]) / total };
 }
 
 function histogramChart(c, hist, levels, drawLevels) {
@@ -222,7 +235,10 @@ function mountLab(root, { lab, params, spec, setParams }) {
 
   let refs = null; // [fp32, int8] as points
   let weights = null;
+  let normalizedCache = null; // the chosen layer's normalized weights, for one granularity
+  let pointsDrawn = -1; // the scatter and the table are drawn again only when a measurement arrives
   const points = [];
+  let resultCount = 0;
 
   function addPoints(list) {
     for (const p of list) {
@@ -240,6 +256,7 @@ function mountLab(root, { lab, params, spec, setParams }) {
         weights = r.weights;
       }
       addPoints(r.points);
+      resultCount++;
       results.hidden = false;
       render();
     });
@@ -287,6 +304,14 @@ function mountLab(root, { lab, params, spec, setParams }) {
     measureButton.disabled = !refs; // a second click while one runs replaces that run
     sweepButton.disabled = !refs || nf4;
     if (!refs) return;
+    if (pointsDrawn !== resultCount) {
+      pointsDrawn = resultCount;
+      drawPoints();
+    }
+    drawHistogram(state, schemes);
+  }
+
+  function drawPoints() {
     scatter.update((c) => scatterChart(c, refs, points), () => {
       const front = paretoFront([...refs, ...points]);
       const latest = points.at(-1);
@@ -296,10 +321,15 @@ function mountLab(root, { lab, params, spec, setParams }) {
         `Points within about ±${NOISE_POINTS} points of accuracy are equally good on this test set.`;
     });
     renderTable();
+  }
+
+  function drawHistogram(state, schemes) {
     const l = Number(state.layer) - 1;
     const s = schemes[l];
     const levels = gridLevels(lab, s);
-    const hist = normalizedWeights(weights[l], s, levels);
+    const histKey = `${l}|${s.gran}`;
+    if (normalizedCache?.key !== histKey) normalizedCache = { key: histKey, value: normalizeWeights(weights[l], s.gran) };
+    const hist = { ...normalizedCache.value, ...levelUse(normalizedCache.value, s, levels) };
     const drawLevels = levels.length <= MAX_LEVEL_LINES;
     const usedLevels = Array.from(hist.used).filter((u) => u > 0).length;
     histogram.update((c) => histogramChart(c, hist, levels, drawLevels),
@@ -309,8 +339,8 @@ function mountLab(root, { lab, params, spec, setParams }) {
       (s.grid === 'nf4' ? 'NF4’s levels are dense near 0, where the weights are.' : 'The larger the groups, the narrower the bell: a few large weights stretch the range and the rest fall on the levels near 0.'));
   }
 
+  render(); // the cost chart first: the data and the evaluation follow
   run([view.get()], true);
-  render();
   return {
     update(next) {
       view.replace({ bits: next.bits, gran: next.gran, grid: next.grid, last: next.last, layer: next.layer });
