@@ -21,6 +21,7 @@ import { NOTEBOOK_WEIGHTS } from './ex1-symmetric/data.js';
 import { NOTEBOOK_CHANNEL_SCALES } from './ex2-per-channel/data.js';
 import { DISTRIBUTIONS } from './ex3-bit-width/data.js';
 import { BITS, METHOD_IDS } from './ex6-calibration/data.js';
+import { GRANULARITY_IDS, GRID_IDS, LAST_IDS } from './ex7-low-bit/data.js';
 import { ALPHAS, CALIBRATION_SIZES, DAMPS, GROUPS } from './ex8-gptq/data.js';
 import { BITS as QAT_BITS, GROUP_IDS, LEARNING_RATES, MAX_EPOCHS } from './ex9-qat/data.js';
 
@@ -123,6 +124,23 @@ const ENTRIES = [
     },
     page: () => import('./ex6-calibration/lab.js'),
     tasks: () => import('./ex6-calibration/tasks.js'),
+  },
+  {
+    id: 'ex7',
+    number: 7,
+    slug: 'low-bit',
+    nav: 'Below 8 bits',
+    title: 'Below 8 bits: groups, int4 packing and NF4',
+    blurb: 'Weights at 2 to 8 bits, one scale per tensor, channel or group, uniform or NF4: the file size against the accuracy on 10,000 test images.',
+    params: {
+      bits: int(2, 8, 4), // of the weights (NF4: always 4)
+      gran: choice(GRANULARITY_IDS, 'channel'), // one scale per tensor, per channel or per group of G weights of a row
+      grid: choice(GRID_IDS, 'uniform'),
+      last: choice(LAST_IDS, 'same'), // the last layer's bits: mixed precision
+      layer: choice(['1', '2'], '1'), // the layer whose weights the histogram shows
+    },
+    page: () => import('./ex7-low-bit/lab.js'),
+    tasks: () => import('./ex7-low-bit/tasks.js'),
   },
   {
     id: 'ex8',
