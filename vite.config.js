@@ -10,10 +10,14 @@
 // assets/ like every chunk). The plugin adds the two files a course page names, at dist/'s top level with fixed
 // names: quantlab-embed.js, a one-line module importing the component's chunk, and quantlab-resizer.js.
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { defineConfig, transformWithEsbuild } from 'vite';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
+// The registry, imported by Node at run time (a path in a variable: bundling the config must not follow its page
+// loaders into the pages' own imports).
+const registryPath = pathToFileURL(`${root}web/src/exercises/registry.js`).href;
+const { EXERCISES } = await import(registryPath);
 
 // Public name in dist/ -> where the file comes from (the JS facade is source; the modules are build output).
 const API_FILES = {
@@ -29,6 +33,9 @@ const API_FILES = {
   'quantlab-simd.wasm': 'build/wasm/cpp/bindings/quantlab-simd.wasm',
   'quantlab-scalar.mjs': 'build/wasm/cpp/bindings/quantlab-scalar.mjs',
   'quantlab-scalar.wasm': 'build/wasm/cpp/bindings/quantlab-scalar.wasm',
+  // The smaller modules (quantlab.js's WASM_MODULES; a registry entry names the one its page needs).
+  ...Object.fromEntries(['core', 'data'].flatMap((module) => ['simd', 'scalar'].flatMap((isa) => ['mjs', 'wasm'].map((ext) =>
+    [`quantlab-${module}-${isa}.${ext}`, `build/wasm/cpp/bindings/quantlab-${module}-${isa}.${ext}`])))),
 };
 
 // Files for the pages that embed the lab, emitted as they are (name in dist/ -> source).
@@ -58,19 +65,44 @@ const EMBED_ENTRY = 'quantlab-embed'; // the component's entry chunk; dist/quant
 // strips of whitespace, and the facade take a third less for every page to load. The readable sources are in
 // web/quantlab/ (and `npx vite` serves them as they are).
 const MINIFIED = new Set(Object.keys(API_FILES).filter((name) => /\.m?js$/.test(name)));
-const GLUE = new Set(['quantlab-simd.mjs', 'quantlab-scalar.mjs']); // no names to keep: messages never show them
+const GLUE = new Set(Object.keys(API_FILES).filter((name) => name.endsWith('.mjs'))); // no names to keep: messages never show them
 
 // What every page needs before its first chart from the top of dist/, named in the pages' HTML so that the browser
-// fetches it (and compiles the WebAssembly) while the page's own code loads, not one file after the other as each
-// import is found. The SIMD build is every current browser's; one without WebAssembly SIMD loads the scalar build
-// instead and leaves the preloaded .wasm unused.
+// fetches it while the page's own code loads, not one file after the other as each import is found: the API, and
+// (index.html) the WebAssembly module of the route's exercise, which quantlab-preload.js (a classic script, run as
+// the head is parsed) names from the hash and the registry's `wasm` fields before the entry chunk has loaded. The
+// SIMD build is every current browser's; one without WebAssembly SIMD loads the scalar build instead and leaves
+// the preloaded .wasm unused.
 const PRELOADS = [
   '<link rel="modulepreload" href="./quantlab.js">',
   '<link rel="modulepreload" href="./describe.js">',
   '<link rel="modulepreload" href="./timing.js">',
-  '<link rel="modulepreload" href="./quantlab-simd.mjs">',
-  '<link rel="preload" href="./quantlab-simd.wasm" as="fetch" crossorigin>',
 ];
+const ROUTE_PRELOAD = 'quantlab-preload.js';
+
+/** dist/quantlab-preload.js: preloads the SIMD build of the module the hash's exercise needs (the landing page: 'core'). */
+function routePreload() {
+  const modules = Object.fromEntries(EXERCISES.map((e) => [e.id, e.wasm ?? 'full']));
+  return `// Written by vite.config.js from the registry: fetches (and lets the browser compile) the WebAssembly module the
+// page's exercise needs while the page's code loads. app/main.js loads the same files.
+(() => {
+  const modules = ${JSON.stringify(modules)};
+  const id = new RegExp('^#/?([a-z0-9]+)').exec(location.hash)?.[1];
+  const module = id ? modules[id] ?? 'full' : 'core';
+  const file = module === 'full' ? 'quantlab-simd' : \`quantlab-\${module}-simd\`;
+  for (const [rel, href] of [['modulepreload', \`./\${file}.mjs\`], ['preload', \`./\${file}.wasm\`]]) {
+    const link = document.createElement('link');
+    link.rel = rel;
+    link.href = href;
+    if (rel === 'preload') {
+      link.as = 'fetch';
+      link.crossOrigin = 'anonymous';
+    }
+    document.head.append(link);
+  }
+})();
+`;
+}
 
 const MIME = {
   '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.ts': 'text/plain',
@@ -118,7 +150,8 @@ function contentSecurityPolicy() {
 function quantlabApi() {
   return {
     name: 'quantlab-api',
-    transformIndexHtml: (html) => html.replace('</head>', `${PRELOADS.join('\n')}\n</head>`),
+    transformIndexHtml: (html, ctx) => html.replace('</head>', `${[...PRELOADS,
+      ...(ctx.path.endsWith('/index.html') ? [`<script src="./${ROUTE_PRELOAD}"></script>`] : [])].join('\n')}\n</head>`),
     async generateBundle(_options, bundle) {
       for (const fileName of Object.keys(PUBLIC_FILES)) {
         const bytes = readApiFile(fileName);
@@ -127,12 +160,18 @@ function quantlabApi() {
           : bytes;
         this.emitFile({ type: 'asset', fileName, source });
       }
+      this.emitFile({ type: 'asset', fileName: ROUTE_PRELOAD, source: routePreload() });
       const entry = Object.values(bundle).find((chunk) => chunk.type === 'chunk' && chunk.isEntry && chunk.name === EMBED_ENTRY);
       if (entry) this.emitFile({ type: 'asset', fileName: `${EMBED_ENTRY}.js`, source: embedLoader(entry.fileName) });
     },
     configureServer(server) {
       server.middlewares.use((req, res, next) => {
         const name = (req.url ?? '').split('?')[0].replace(/^\//, '');
+        if (name === ROUTE_PRELOAD) {
+          res.setHeader('Content-Type', MIME['.js']);
+          res.end(routePreload());
+          return undefined;
+        }
         if (name === `${EMBED_ENTRY}.js`) {
           res.setHeader('Content-Type', MIME['.js']);
           res.end(embedLoader('src/embed/element.js'));

@@ -71,10 +71,11 @@ export function launchPage(html, entry, version) {
 }
 
 // An LMS serves a package's files with its own table of MIME types, where `.mjs` may be missing (served as
-// application/octet-stream, a module script is refused). Inside the packages the two Emscripten modules are `.js`,
-// and the files that name them say so. (A .wasm served with the wrong type still loads: quantlab.js compiles it
-// from its bytes.)
-const RENAMED = { 'quantlab-simd.mjs': 'quantlab-simd.js', 'quantlab-scalar.mjs': 'quantlab-scalar.js' };
+// application/octet-stream, a module script is refused). Inside the packages the Emscripten modules' glue files are
+// `.js`, and the files that name them say so. (A .wasm served with the wrong type still loads: quantlab.js compiles
+// it from its bytes.)
+const RENAMED = Object.fromEntries(['', 'core-', 'data-'].flatMap((module) => ['simd', 'scalar'].map((isa) =>
+  [`quantlab-${module}${isa}.mjs`, `quantlab-${module}${isa}.js`])));
 
 /** A file of dist/ as it goes into a package: [name, bytes]. */
 export function packagedFile(name, bytes) {

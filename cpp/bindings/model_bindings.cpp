@@ -5,8 +5,6 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
-#include <malloc.h>
-
 #include <string>
 #include <utility>
 #include <vector>
@@ -65,9 +63,6 @@ val build_info() {
   return o;
 }
 
-// Bytes malloc has handed out and not taken back: what create/delete loops must return to.
-double allocated_bytes() { return static_cast<double>(mallinfo().uordblks); }
-
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(model) {
@@ -85,5 +80,4 @@ EMSCRIPTEN_BINDINGS(model) {
   function("releaseGemmOperands", &release_gemm_operands);
   function("timeDotPeak", &time_dot_peak);
   function("buildInfo", &build_info);
-  function("allocatedBytes", &allocated_bytes);
 }

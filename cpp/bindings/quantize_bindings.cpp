@@ -1,6 +1,9 @@
-// Embind bindings of the quantization core (quantize.hpp, metrics.hpp, numpy_random.hpp).
+// Embind bindings of the quantization core (quantize.hpp, metrics.hpp, numpy_random.hpp), and the allocator's
+// count, which every WebAssembly module links (this file is in each of them: cpp/bindings/CMakeLists.txt).
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
+
+#include <malloc.h>
 
 #include <cstdint>
 #include <vector>
@@ -165,6 +168,9 @@ val error_vs_bits(val x, double min_bits, double max_bits) {
   });
 }
 
+// Bytes malloc has handed out and not taken back: what create/delete loops must return to.
+double allocated_bytes() { return static_cast<double>(mallinfo().uordblks); }
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(quantize) {
@@ -184,4 +190,5 @@ EMSCRIPTEN_BINDINGS(quantize) {
   function("perChannelErrorStats", &per_channel_error_stats);
   function("quantizationMse", &quantization_mse);
   function("errorVsBits", &error_vs_bits);
+  function("allocatedBytes", &allocated_bytes);
 }

@@ -5,7 +5,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <limits>
-#include <sstream>
 
 namespace quantlab {
 std::string format_number(double value) {
@@ -56,19 +55,17 @@ void check_finite_values(Span<float> x, const char* what) { check_finite(x, what
 void check_matrix_shape(std::size_t length, std::size_t rows, std::size_t cols, const char* what) {
   if (rows == 0 || cols == 0 || length % rows != 0 || length / rows != cols) {
     // The product in 64 bits (rows and cols come from outside: in 32-bit WebAssembly rows * cols can wrap).
-    std::ostringstream msg;
-    msg << what << " has " << count_of(length, "value") << " but rows x cols = " << rows << " x " << cols << " = "
-        << std::uint64_t{rows} * std::uint64_t{cols} << ": the shape must match the data length";
-    throw Error(msg.str());
+    // (Strings, not an ostringstream: iostreams would bring the whole of C++'s locales into every WebAssembly module.)
+    throw Error(std::string(what) + " has " + count_of(length, "value") + " but rows x cols = " + std::to_string(rows) +
+                " x " + std::to_string(cols) + " = " + std::to_string(std::uint64_t{rows} * std::uint64_t{cols}) +
+                ": the shape must match the data length");
   }
 }
 
 void check_same_length(std::size_t a, std::size_t b, const char* what_a, const char* what_b) {
   if (a != b) {
-    std::ostringstream msg;
-    msg << what_a << " has " << count_of(a, "value") << " but " << what_b << " has " << b
-        << ": they must have the same length";
-    throw Error(msg.str());
+    throw Error(std::string(what_a) + " has " + count_of(a, "value") + " but " + what_b + " has " + std::to_string(b) +
+                ": they must have the same length");
   }
 }
 

@@ -151,9 +151,10 @@ describe('the demo course page on another origin', () => {
         assert.ok(await page.locator('#lab-ex1').getByRole('heading', { name: 'The idea' }).isVisible());
         assert.equal(await page.frameLocator('#lab-ex3').getByRole('heading', { name: 'The idea' }).isVisible(), false);
 
-        // One WebAssembly core for the page's two widgets; no request to a third origin.
+        // One WebAssembly core for the page's two widgets (exercises 1 and 2 need the smallest module, registry
+        // `wasm`); no request to a third origin.
         const wasm = await page.evaluate(() => performance.getEntriesByType('resource').filter((e) => e.name.endsWith('.wasm')).map((e) => e.name));
-        assert.deepEqual(wasm, [`${env.url}quantlab-simd.wasm`]);
+        assert.deepEqual(wasm, [`${env.url}quantlab-core-simd.wasm`]);
         assert.ok(responses.some((r) => r.url() === `${env.url}quantlab-embed.js` && /javascript/.test(r.headers()['content-type'])));
         assert.deepEqual(foreign, []);
 
@@ -449,7 +450,7 @@ describe('exercise 4 as a web component on another origin', () => {
       assert.deepEqual(foreign, []);
       // The worker came from a blob: URL importing the lab's timing-worker.js, which loaded both builds from the lab.
       const wasm = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.endsWith('.wasm')));
-      assert.deepEqual(wasm, [`${env.url}quantlab-simd.wasm`]);
+      assert.deepEqual(wasm, [`${env.url}quantlab-data-simd.wasm`]); // exercise 4's module (registry `wasm`)
     });
   });
 });

@@ -4,7 +4,10 @@
 //     (Chrome DevTools Protocol Emulation.setCPUThrottlingRate, standing for a mid-range phone);
 //   - the gzipped bytes the page requested before its first chart (HTML, JS, CSS, WebAssembly), and everything it
 //     loads once the learner opens the editor (CodeMirror, the tasks, the runner worker);
-//   - the time a slider change takes to recompute and redraw.
+//   - the time a slider change takes to recompute and redraw;
+//   - where the first chart's time goes, on one idle load: when the HTML, the entry chunk, the page's code (its
+//     lab.js chunk) and Chart.js had arrived, when the WebAssembly was compiled and instantiated (WebAssembly's
+//     functions wrapped by an init script), and the chart itself.
 // The budget (issue 9): ≤ 200 kB gzipped before the first chart, first chart ≤ 300 ms, ≤ 1.2 s throttled.
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
@@ -35,6 +38,44 @@ const kB = (bytes) => `${(bytes / 1024).toFixed(1)} kB`;
 const over = (value, budget) => (value > budget ? ' (over budget)' : '');
 const firstChart = (page) => page.waitForFunction(() => performance.getEntriesByName('quantlab:first-chart')[0]?.startTime)
   .then((handle) => handle.jsonValue());
+
+// Records when the page first compiles and instantiates WebAssembly (ms after navigation).
+const WASM_HOOK = () => {
+  const times = {};
+  Object.defineProperty(window, 'quantlabWasmTimes', { value: times });
+  for (const name of ['compileStreaming', 'compile', 'instantiate']) {
+    const original = WebAssembly[name];
+    if (typeof original !== 'function') continue;
+    WebAssembly[name] = function timed(...args) {
+      times[`${name}Start`] ??= performance.now();
+      const result = original.apply(this, args);
+      result.then(() => { times[`${name}End`] ??= performance.now(); }, () => {});
+      return result;
+    };
+  }
+};
+
+/** Where the time before the first chart went (one load), as a line. */
+async function breakdown(page) {
+  const t = await page.evaluate(() => {
+    const end = (re) => performance.getEntriesByType('resource').filter((e) => re.test(e.name)).map((e) => e.responseEnd);
+    const w = window.quantlabWasmTimes;
+    return {
+      html: performance.getEntriesByType('navigation')[0].responseEnd,
+      entry: Math.max(...end(/\/assets\/index-[^/]*\.js$/)),
+      lab: Math.max(...end(/\/assets\/lab-[^/]*\.js$/)),
+      chartjs: Math.max(...end(/\/assets\/chartjs-[^/]*\.js$/)),
+      wasm: Math.max(...end(/\.wasm$/)),
+      compiled: w.compileStreamingEnd ?? w.compileEnd,
+      instantiated: w.instantiateEnd,
+      chart: performance.getEntriesByName('quantlab:first-chart')[0].startTime,
+    };
+  });
+  const ms = (v) => (Number.isFinite(v) ? `${v.toFixed(0)}` : '–');
+  return `HTML ${ms(t.html)}, entry chunk ${ms(t.entry)}, .wasm downloaded ${ms(t.wasm)}, compiled ${ms(t.compiled)}, ` +
+    `instantiated ${ms(t.instantiated)}, lab.js ${ms(t.lab)}, Chart.js ${ms(t.chartjs)}, first chart drawn ${ms(t.chart)} (ms after navigation)`;
+}
+
 const throttle = (rate) => async (page) => {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate });
@@ -66,10 +107,12 @@ describe('speed', () => {
       const firsts = [];
       const throttled = [];
       let before = null;
+      let where = null;
       for (let i = 0; i < 3; i++) {
-        await withPage(env, route, { waitEditor: false }, async ({ page, responses }) => {
+        await withPage(env, route, { waitEditor: false, init: WASM_HOOK }, async ({ page, responses }) => {
           firsts.push(await firstChart(page));
           if (before) return;
+          where = await breakdown(page);
           // What the page asked for before its first chart: the document and every resource requested until then.
           const urls = await page.evaluate(() => {
             const mark = performance.getEntriesByName('quantlab:first-chart')[0].startTime;
@@ -102,13 +145,16 @@ describe('speed', () => {
         });
         const all = await gzipped(responses);
         const wasm = responses.filter((r) => r.url().endsWith('.wasm'));
-        assert.deepEqual(wasm.map((r) => r.url().replace(/.*\//, '')), ['quantlab-simd.wasm'], 'the page fetches one WebAssembly build, once (the runner worker gets it compiled)');
+        const module = EXERCISES.find((e) => e.id === id).wasm ?? 'full';
+        assert.deepEqual(wasm.map((r) => r.url().replace(/.*\//, '')), [module === 'full' ? 'quantlab-simd.wasm' : `quantlab-${module}-simd.wasm`],
+          'the page fetches its one WebAssembly module (registry `wasm`), once (the workers get it compiled)');
 
         const first = median(firsts);
         const slow = median(throttled);
         report.push(`${route}: first chart ${first.toFixed(0)} ms after navigation${over(first, BUDGET.ms)} (runs: ${firsts.map((t) => t.toFixed(0)).join(', ')} ms); ` +
           `with the CPU throttled 4×: ${slow.toFixed(0)} ms${over(slow, BUDGET.throttledMs)} (runs: ${throttled.map((t) => t.toFixed(0)).join(', ')} ms)`);
         report.push(`${route}: before the first chart: ${before.text}${over(before.total / 1024, BUDGET.kB)}`);
+        report.push(`${route}: where the time went (one idle load): ${where}`);
         report.push(`${route}: with the editor open: ${all.text}; WebAssembly fetched ${wasm.length}×`);
         if (timings) {
           report.push(`${route}: slider change → recomputed and redrawn in ${median(timings.map((t) => t.sync)).toFixed(1)} ms median ` +

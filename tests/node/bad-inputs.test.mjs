@@ -301,6 +301,6 @@ describe('bad options of createQuantLab', () => {
   it('rejects them with a message', async () => {
     await assert.rejects(createQuantLab({ simd: 'yes' }), { message: "options.simd must be 'auto', true or false, got \"yes\"" });
     await assert.rejects(createQuantLab(null), { message: 'createQuantLab options must be an object such as {simd: "auto"}' });
-    await assert.rejects(createQuantLab({ smid: true }), { message: "createQuantLab: unknown option 'smid' (the options are simd, wasmModule)" });
+    await assert.rejects(createQuantLab({ smid: true }), { message: "createQuantLab: unknown option 'smid' (the options are simd, module, wasmModule)" });
   });
 });

@@ -19,9 +19,10 @@ export const TIMING_CONFIGS = Object.freeze([
 /**
  * Builds fp32 and int8 SimpleNets from `seed` in the builds the configurations need, checks their agreement,
  * and returns {simdSupported, perChannel, sizes: {fp32, int8}, agreement, runs: {id: run(iterations) -> µs},
- * release()}. Call release() to free the models.
+ * release()}. Call release() to free the models. `module`: the WebAssembly module to load (createQuantLab's; the
+ * models need 'data' or 'full'; default 'full', as the benchmark's).
  */
-export async function openForwardTimings({ seed = 0, perChannel = false, configs } = {}) {
+export async function openForwardTimings({ seed = 0, perChannel = false, configs, module = 'full' } = {}) {
   const simdSupported = wasmSimdSupported();
   const wanted = TIMING_CONFIGS.filter((c) => (configs ? configs.includes(c.id) : true))
     .filter((c) => c.build === 'scalar' || simdSupported);
@@ -33,7 +34,7 @@ export async function openForwardTimings({ seed = 0, perChannel = false, configs
   try {
     const labs = {};
     for (const build of builds) {
-      labs[build] = await createQuantLab({ simd: build === 'simd' });
+      labs[build] = await createQuantLab({ simd: build === 'simd', module });
       const fp32 = labs[build].createSimpleNet(seed);
       models[build] = { fp32 };
       models[build].int8 = labs[build].quantizeDynamic(fp32, { perChannel });
@@ -57,7 +58,7 @@ export async function openForwardTimings({ seed = 0, perChannel = false, configs
 
 /**
  * openForwardTimings, then every configuration timed batch by batch, interleaved (timeInterleaved).
- * options: {seed, perChannel, configs (ids), timing: {warmupMs, batches, batchMs}, onProgress({done, total, config})}
+ * options: {seed, perChannel, configs (ids), module, timing: {warmupMs, batches, batchMs}, onProgress({done, total, config})}
  * Returns {simdSupported, perChannel, sizes, agreement, timings: {id: {medianUs, minUs, maxUs, samplesUs, ...}}}.
  */
 export async function measureForwardTimings({ timing = {}, onProgress, ...options } = {}) {

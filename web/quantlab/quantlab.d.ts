@@ -11,11 +11,22 @@ export interface CreateOptions {
   /** 'auto' (default) picks SIMD128 when the engine supports it; true requires it; false forces the scalar build. */
   simd?: 'auto' | boolean;
   /**
+   * Which WebAssembly module to load (default 'full': every method). 'core' (random numbers, quantization and its
+   * errors) and 'data' (core + models, number formats, datasets, evaluation, calibration, modelWithWeightsIn) are
+   * smaller; a method whose bindings the module lacks throws an Error naming the module to use.
+   */
+  module?: WasmModuleName;
+  /**
    * Another instance's compiled module (its `wasmModule`, e.g. posted to a worker): instantiated instead of fetching
-   * and compiling the .wasm again. `simd` must then be true or false, the build the module is.
+   * and compiling the .wasm again. `simd` must then be true or false, the build the module is; the module's name
+   * is read from the compiled module (`module`, when given, must match it).
    */
   wasmModule?: WebAssembly.Module;
 }
+
+/** The WebAssembly modules, smallest first; each holds every binding of the one before it. */
+export type WasmModuleName = 'core' | 'data' | 'full';
+export declare const WASM_MODULES: readonly WasmModuleName[];
 
 export interface SymmetricResult {
   q: SignedQ;
@@ -131,6 +142,8 @@ export interface QuantLab {
   readonly simd: boolean;
   /** The compiled WebAssembly module in use: hand it to createQuantLab({simd, wasmModule}) in a worker. */
   readonly wasmModule: WebAssembly.Module;
+  /** Which WebAssembly module this is ('full' unless createQuantLab was given `module`). */
+  readonly module: WasmModuleName;
   /** The kernels forward() uses by default: 'wasmsimd' or 'scalar'. */
   readonly kernels: string;
   /** The notebook's SimpleNet (784 -> 256 -> ReLU -> 10) in fp32, initialised like nn.Linear from `seed`. */

@@ -1,7 +1,7 @@
 // QuantLab's JavaScript API: a thin, idiomatic wrapper over the Embind module (cpp/bindings).
 //
 //   import { createQuantLab } from './quantlab.js';
-//   const lab = await createQuantLab();            // {simd: 'auto' | true | false}
+//   const lab = await createQuantLab();            // {simd: 'auto' | true | false, module: 'full' | 'data' | 'core'}
 //   const { q, scale } = lab.symmetricQuantize([0.247, -0.103], 8);
 //
 // Works in browsers, Web Workers and Node 20. Every method checks its arguments and throws an Error whose
@@ -32,6 +32,37 @@ export function wasmSimdSupported() {
 
 const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
 
+/**
+ * The WebAssembly modules, smallest first. Each is a link of the same core with a subset of the bindings
+ * (cpp/bindings/CMakeLists.txt) and holds every binding of the one before it: 'core' (random numbers,
+ * quantization and its errors), 'data' (core + models and their kernels, number formats, datasets, evaluation,
+ * calibration, a model's weights in a format), 'full' (everything: low-bit weights, GPTQ, AWQ, training, QAT).
+ * createQuantLab loads 'full' unless told.
+ */
+export const WASM_MODULES = Object.freeze(['core', 'data', 'full']);
+
+// The files of a module's build, and its Emscripten glue (named one by one, so that a bundler sees each import).
+const fileOf = (module, simd) => `quantlab-${module === 'full' ? '' : `${module}-`}${simd ? 'simd' : 'scalar'}`;
+const GLUE = {
+  'quantlab-simd': () => import('./quantlab-simd.mjs'),
+  'quantlab-scalar': () => import('./quantlab-scalar.mjs'),
+  'quantlab-data-simd': () => import('./quantlab-data-simd.mjs'),
+  'quantlab-data-scalar': () => import('./quantlab-data-scalar.mjs'),
+  'quantlab-core-simd': () => import('./quantlab-core-simd.mjs'),
+  'quantlab-core-scalar': () => import('./quantlab-core-scalar.mjs'),
+};
+
+/** The tag the build writes into each module ({module, simd}, cpp/bindings/tag-wasm.mjs), or null. */
+function tagOf(wasmModule) {
+  try {
+    const [section] = WebAssembly.Module.customSections(wasmModule, 'quantlab.module');
+    const tag = section && JSON.parse(new TextDecoder().decode(section));
+    return WASM_MODULES.includes(tag?.module) && typeof tag.simd === 'boolean' ? tag : null;
+  } catch {
+    return null;
+  }
+}
+
 // Compiles a build's .wasm beside this file: streamed in browsers and workers, read from disk in Node (Emscripten
 // 3.1.6 would fetch() a file path there).
 async function compileModule(name) {
@@ -55,37 +86,58 @@ async function compileModule(name) {
 
 // The Emscripten module of a build, instantiated from `wasmModule` (compiled here when not given): Emscripten
 // calls instantiateWasm instead of fetching and compiling the .wasm itself.
-async function loadModule(simd, wasmModule) {
-  const name = simd ? 'quantlab-simd' : 'quantlab-scalar';
+async function loadModule(module, simd, wasmModule) {
+  const name = fileOf(module, simd);
   const [factory, compiled] = await Promise.all([
-    (simd ? import('./quantlab-simd.mjs') : import('./quantlab-scalar.mjs')).then((m) => m.default),
+    GLUE[name]().then((m) => m.default),
     wasmModule ?? compileModule(name),
   ]);
   let failed;
   const instantiationFailed = new Promise((_, reject) => { failed = reject; });
-  const module = await Promise.race([instantiationFailed, factory({
+  const emscripten = await Promise.race([instantiationFailed, factory({
     instantiateWasm(imports, receive) {
       WebAssembly.instantiate(compiled, imports).then((instance) => receive(instance, compiled), failed);
       return {};
     },
   })]);
-  return { module, compiled };
+  return { emscripten, compiled };
+}
+
+// A smaller module lacks the bindings of the larger ones: the facade's call of one of them names the module to
+// load instead of failing with "... is not a function". (Emscripten keeps its own reference to the module object,
+// so only the facade's lookups go through this.)
+function withMissingBindings(emscripten, module) {
+  if (module === 'full') return emscripten;
+  return new Proxy(emscripten, {
+    get(target, key) {
+      if (key in target || typeof key !== 'string' || !/^[a-z]/.test(key)) return target[key];
+      return () => {
+        throw new Error(`this QuantLab was created with the '${module}' WebAssembly module, which has no '${key}': ` +
+          "create it with createQuantLab({module: 'full'}) (the default) for this method");
+      };
+    },
+  });
 }
 
 /**
  * Loads the WebAssembly core and returns the API.
- * @param {{simd?: 'auto' | boolean, wasmModule?: WebAssembly.Module}} [options] wasmModule: the compiled module of
+ * @param {{simd?: 'auto' | boolean, module?: 'core' | 'data' | 'full', wasmModule?: WebAssembly.Module}} [options]
+ *   module: which WebAssembly module (WASM_MODULES; default 'full', every method); wasmModule: the compiled module of
  *   another instance (its `wasmModule`, e.g. posted to a worker), instantiated instead of fetching and compiling
- *   the .wasm again; `simd` must then say which build it is (true or false).
+ *   the .wasm again; `simd` must then say which build it is (true or false), and the module is the one it was
+ *   compiled from (`module`, when given, must name it).
  */
 export async function createQuantLab(options = {}) {
   if (options === null || typeof options !== 'object') {
     throw new TypeError('createQuantLab options must be an object such as {simd: "auto"}');
   }
-  checkOptionNames(options, 'createQuantLab', ['simd', 'wasmModule']);
+  checkOptionNames(options, 'createQuantLab', ['simd', 'module', 'wasmModule']);
   const requested = options.simd ?? 'auto';
   if (requested !== 'auto' && requested !== true && requested !== false) {
     throw new TypeError(`options.simd must be 'auto', true or false, got ${describe(requested)}`);
+  }
+  if (options.module !== undefined && !WASM_MODULES.includes(options.module)) {
+    throw new TypeError(`options.module must be ${WASM_MODULES.map((m) => `'${m}'`).join(', ')}, got ${describe(options.module)}`);
   }
   if (typeof WebAssembly !== 'object') {
     throw new Error('this browser has no WebAssembly support: QuantLab needs a browser from 2017 or later');
@@ -95,13 +147,24 @@ export async function createQuantLab(options = {}) {
     throw new Error('this JavaScript engine has no WebAssembly SIMD: use {simd: false} or {simd: "auto"}');
   }
   const { wasmModule } = options;
+  let module = options.module ?? 'full';
   if (wasmModule !== undefined) {
     if (!(wasmModule instanceof WebAssembly.Module)) throw new TypeError(`options.wasmModule must be a WebAssembly.Module, got ${describe(wasmModule)}`);
     if (requested === 'auto') throw new TypeError('options.wasmModule needs options.simd: true for the SIMD build\'s module, false for the scalar one');
+    const tag = tagOf(wasmModule);
+    if (tag) {
+      if (options.module !== undefined && options.module !== tag.module) {
+        throw new TypeError(`options.module is '${options.module}', but options.wasmModule is the '${tag.module}' module`);
+      }
+      if (tag.simd !== requested) {
+        throw new TypeError(`options.simd is ${requested}, but options.wasmModule is the ${tag.simd ? 'SIMD' : 'scalar'} build`);
+      }
+      module = tag.module;
+    }
   }
   const simd = requested === 'auto' ? supported : requested;
-  const { module, compiled } = await loadModule(simd, wasmModule);
-  return new QuantLab(module, simd, compiled);
+  const { emscripten, compiled } = await loadModule(module, simd, wasmModule);
+  return new QuantLab(withMissingBindings(emscripten, module), simd, compiled, module);
 }
 
 const TYPED_ARRAYS = [Float64Array, Float32Array, Int8Array, Uint8Array, Int16Array, Uint16Array, Int32Array, Uint32Array];
@@ -254,15 +317,18 @@ class Model {
 class QuantLab {
   #m;
 
-  constructor(module, simd, wasmModule) {
+  constructor(module, simd, wasmModule, moduleName = 'full') {
     this.#m = module;
     moduleOf.set(this, module); // for the methods the data section below adds
     /** True when the WebAssembly SIMD128 build is in use. */
     this.simd = simd;
     /** The compiled WebAssembly module: post it to a worker and pass it to createQuantLab there ({simd, wasmModule}). */
     this.wasmModule = wasmModule;
+    /** Which WebAssembly module (WASM_MODULES) this is: 'full' unless createQuantLab was told otherwise. */
+    this.module = moduleName;
     /** The kernel set forward() uses by default: 'wasmsimd' or 'scalar'. */
-    this.kernels = module.buildInfo().kernels;
+    // (A module without models, 'core', has no kernels to ask: the build says which set it would be.)
+    this.kernels = 'buildInfo' in module ? module.buildInfo().kernels : simd ? 'wasmsimd' : 'scalar';
     LOW_BIT_MODULES.set(this, module);
   }
 

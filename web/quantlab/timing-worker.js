@@ -1,5 +1,5 @@
 // A module Web Worker that runs measureForwardTimings off the page's thread. Protocol:
-//   page -> worker: {seed, perChannel, configs, timing}
+//   page -> worker: {seed, perChannel, configs, module, timing}
 //   worker -> page: {type: 'progress', done, total, config} ... then {type: 'done', result} or {type: 'error', message}
 // To cancel, the page terminates the worker.
 import { measureForwardTimings } from './forward-timings.js';

@@ -11,22 +11,45 @@ const ROOT = import.meta.env?.DEV ? '../../' : '../';
  */
 export const assetUrl = (name) => new URL(`${ROOT}${name}`, import.meta.url);
 
-let pending = null;
+/**
+ * The WebAssembly modules, smallest first, as web/quantlab/quantlab.js's WASM_MODULES names them (a test checks that
+ * the two lists agree): each holds every binding of the one before it, so a loaded larger module serves a smaller
+ * one's pages. A registry entry names the one its page, tasks and jobs need (`wasm`); without it, 'full'.
+ */
+export const WASM_MODULES = ['core', 'data', 'full'];
+
+const pending = new Map(); // module name (or 'posted') -> Promise of its lab
+const loaded = new Set();
 
 /**
- * The QuantLab API, loaded once per page or worker. A worker passes the page's compiled module
- * ({simd: lab.simd, wasmModule: lab.wasmModule}), so that the WebAssembly is fetched and compiled once.
- * @param {{simd?: 'auto' | boolean, wasmModule?: WebAssembly.Module}} [options]
+ * The QuantLab API, loaded once per page or worker and module. A page asks for the module its exercise needs
+ * ({module: entry.wasm}); one it has loaded already serves it if it holds at least that. A worker passes the page's
+ * compiled module ({simd: lab.simd, wasmModule: lab.wasmModule}; the module's name is read from it), so that the
+ * WebAssembly is fetched and compiled once.
+ * @param {{simd?: 'auto' | boolean, module?: 'core' | 'data' | 'full', wasmModule?: WebAssembly.Module}} [options]
  * @returns {Promise<import('../../quantlab/quantlab.js').QuantLab>}
  */
 export function loadLab(options = { simd: 'auto' }) {
-  if (!pending) {
-    pending = import(/* @vite-ignore */ assetUrl('quantlab.js').href).then((api) => api.createQuantLab(options));
-    pending.catch(() => { pending = null; }); // a later call may try again
-    // The heap soak (tests/browser/soak.test.mjs) reads the page's WebAssembly memory through this one function.
-    pending.then((lab) => { globalThis.quantlabMemoryStats ??= () => lab.memoryStats(); }, () => {});
+  const wanted = options.module ?? 'full';
+  if (!options.wasmModule) {
+    const rank = WASM_MODULES.indexOf(wanted);
+    for (const [name, lab] of pending) if (WASM_MODULES.indexOf(name) >= rank) return lab;
   }
-  return pending;
+  const key = options.wasmModule ? 'posted' : wanted;
+  let lab = pending.get(key);
+  if (!lab) {
+    lab = import(/* @vite-ignore */ assetUrl('quantlab.js').href).then((api) => api.createQuantLab(options));
+    pending.set(key, lab);
+    lab.catch(() => pending.delete(key)); // a later call may try again
+    lab.then((ready) => {
+      loaded.add(ready);
+      // The heap soak (tests/browser/soak.test.mjs) reads the page's WebAssembly memory through this one function:
+      // every module the page has loaded, added up.
+      globalThis.quantlabMemoryStats ??= () => [...loaded].map((l) => l.memoryStats()).reduce((a, b) => ({
+        heapBytes: a.heapBytes + b.heapBytes, allocatedBytes: a.allocatedBytes + b.allocatedBytes }));
+    }, () => {});
+  }
+  return lab;
 }
 
 /**

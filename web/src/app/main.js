@@ -14,7 +14,7 @@ const loadingText = document.getElementById('loading-text');
 const noticeEl = document.getElementById('notice');
 const buildInfo = document.getElementById('build-info');
 
-let lab = null;
+let lab = null; // the first lab loaded (its build is shown in the footer)
 let current = null; // {route, view}
 let navigation = 0;
 
@@ -128,10 +128,11 @@ async function show({ focus = true } = {}) {
       if (token !== navigation) return;
       view = mountLanding(app, { lab });
     } else {
-      const { mountExercise } = await import('./exercise-page.js');
+      // The WebAssembly module this exercise needs (registry `wasm`): loaded now if the page has none that holds it.
+      const [{ mountExercise }, routeLab] = await Promise.all([import('./exercise-page.js'), loadLab({ module: exerciseById(route).wasm })]);
       if (token !== navigation) return;
       const setParams = (next) => link.write(formatHash(route, next));
-      view = withEmbedCode(await mountExercise(app, route, { lab, params, setParams, nextLink: true }), route);
+      view = withEmbedCode(await mountExercise(app, route, { lab: routeLab, params, setParams, nextLink: true }), route);
       if (token !== navigation) {
         view.destroy();
         return;
@@ -190,7 +191,8 @@ async function start() {
   // while the page waits for the WebAssembly, not in the middle of drawing the first chart.
   new Intl.NumberFormat().format(0.5);
   try {
-    lab = await loadLab();
+    // The landing page needs the smallest module; an exercise the one its registry entry names.
+    lab = await loadLab({ module: entry ? entry.wasm : 'core' });
   } catch (e) {
     fill(app, h('p', { class: 'error-text', role: 'alert',
       text: `QuantLab could not start: ${e.message}. It needs a browser with WebAssembly (any browser from 2018 on).` }));

@@ -13,8 +13,13 @@
 //   params  the URL-state parameters: name -> type from app/params.js, with bounds and default (#/ex2?bits=4)
 //   page    () => import of the folder's lab.js: {default: {lesson, mountLab?}}
 //   tasks   () => import of the folder's tasks.js: {default: task} (learner mode; leave out for none)
+//   wasm    the WebAssembly module the page, its tasks and its workers need (app/core.js's WASM_MODULES): 'core'
+//           (random numbers, quantization and its errors), 'data' (core + models, number formats, datasets,
+//           evaluation, calibration) or 'full' (everything, the default when left out: low-bit weights, GPTQ, AWQ,
+//           training, QAT). The smaller, the sooner the page's first chart.
 // Data files (a data set, a trained model) are the folder's own business: see app/core.js's assetUrl().
 import { choice, int, numberList } from '../app/params.js';
+import { WASM_MODULES } from '../app/core.js';
 import { EMBED_OPTIONS, FRAME_OPTIONS } from '../embed/names.js';
 import { oneNumber } from './ex0-number-formats/data.js';
 import { NOTEBOOK_WEIGHTS } from './ex1-symmetric/data.js';
@@ -39,6 +44,7 @@ const ENTRIES = [
     },
     page: () => import('./ex0-number-formats/lab.js'),
     tasks: () => import('./ex0-number-formats/tasks.js'),
+    wasm: 'data',
   },
   {
     id: 'ex1',
@@ -53,6 +59,7 @@ const ENTRIES = [
     },
     page: () => import('./ex1-symmetric/lab.js'),
     tasks: () => import('./ex1-symmetric/tasks.js'),
+    wasm: 'core',
   },
   {
     id: 'ex2',
@@ -67,6 +74,7 @@ const ENTRIES = [
     },
     page: () => import('./ex2-per-channel/lab.js'),
     tasks: () => import('./ex2-per-channel/tasks.js'),
+    wasm: 'core',
   },
   {
     id: 'ex3',
@@ -81,6 +89,7 @@ const ENTRIES = [
     },
     page: () => import('./ex3-bit-width/lab.js'),
     tasks: () => import('./ex3-bit-width/tasks.js'),
+    wasm: 'core',
   },
   {
     id: 'ex4',
@@ -97,6 +106,7 @@ const ENTRIES = [
     },
     page: () => import('./ex4-model/lab.js'),
     tasks: () => import('./ex4-model/tasks.js'),
+    wasm: 'data',
   },
   {
     id: 'ex5',
@@ -110,6 +120,7 @@ const ENTRIES = [
     },
     page: () => import('./ex5-zero-point/lab.js'),
     tasks: () => import('./ex5-zero-point/tasks.js'),
+    wasm: 'data',
   },
   {
     id: 'ex6',
@@ -124,6 +135,7 @@ const ENTRIES = [
     },
     page: () => import('./ex6-calibration/lab.js'),
     tasks: () => import('./ex6-calibration/tasks.js'),
+    wasm: 'data',
   },
   {
     id: 'ex7',
@@ -197,6 +209,7 @@ export function checkEntries(entries) {
     }
     if (typeof e.page !== 'function') throw new Error(`${name}: page must be a loader, () => import('./${e.id}-${e.slug}/lab.js')`);
     if (e.tasks !== undefined && typeof e.tasks !== 'function') throw new Error(`${name}: tasks must be a loader or absent`);
+    if (e.wasm !== undefined && !WASM_MODULES.includes(e.wasm)) throw new Error(`${name}: wasm must be one of ${WASM_MODULES.join(', ')} or absent`);
   }
   return entries;
 }

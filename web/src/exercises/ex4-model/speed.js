@@ -117,7 +117,8 @@ export function createTiming({ root, runButton, cancelButton, progress, progress
       progressText.textContent = `The timing worker could not run: ${e.message || 'it failed to load'}.`;
     };
     shown = seed;
-    worker.postMessage({ seed, perChannel, timing: { batches: TIMING_BATCHES } });
+    // The page's WebAssembly module, the smallest that has models (the timing loads its SIMD and scalar builds).
+    worker.postMessage({ seed, perChannel, module: 'data', timing: { batches: TIMING_BATCHES } });
   }
 
   function finish() {
