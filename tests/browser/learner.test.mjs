@@ -139,6 +139,23 @@ describe('running code', () => {
 });
 
 describe('what the browser keeps', () => {
+  it('code saved for an earlier version of an exercise is named, and kept below the new starter on request', async () => {
+    const earlier = 'function quantizeModel(model) {\n  return model; // my earlier work\n}\n';
+    await withPage(env, '#/', {}, async ({ page }) => {
+      await page.evaluate((code) => localStorage.setItem('quantlab:code:ex4', code), earlier);
+      await page.goto(`${env.url}#/ex4`);
+      await openEditor(page);
+      const notice = page.locator('.earlier-code');
+      assert.match(await notice.innerText(), /does not define quantizeVector\(\), int8Linear\(\), forwardInt8\(\)/);
+      assert.match(await editorText(page), /my earlier work/);
+      await notice.getByRole('button').click();
+      assert.equal(await notice.count(), 0);
+      // The editor shows only the lines in view: read what was saved instead.
+      await page.waitForFunction(() => /^\/\/ {3}return model; \/\/ my earlier work$/m.test(localStorage.getItem('quantlab:code:ex4') ?? ''));
+      assert.match(await page.evaluate(() => localStorage.getItem('quantlab:code:ex4')), /^function quantizeVector/m);
+    });
+  });
+
   it('keeps code and progress across a reload, and "Erase my data" removes them', async () => {
     await withPage(env, '#/ex1', {}, async ({ page }) => {
       await setCode(page, '// my own attempt\nconsole.log("hello");\n');

@@ -12,6 +12,31 @@ import { scoreOf } from './result.js';
 import { Runner, TIME_LIMIT_MS } from './runner.js';
 import { mountSaveNotice, SAVED_HELP } from './save-notice.js';
 
+/** The task's functions that `code` never names: code saved for an earlier version of the exercise. */
+export function missingFunctions(code, functions) {
+  return functions.filter((name) => !new RegExp(`\\b${name}\\b`).test(code));
+}
+
+// Saved code that names none or only some of the functions the exercise asks for was most likely written for an
+// earlier version of it: say so, and offer the new starter with the earlier code kept below it as comments.
+function earlierCodeNotice(saved, task, editor, statusLine) {
+  if (!saved || saved === task.starter) return null;
+  const missing = missingFunctions(saved, task.functions);
+  if (missing.length === 0) return null;
+  const names = missing.map((n) => `${n}()`).join(', ');
+  const notice = h('div', { class: 'notice earlier-code', role: 'status' });
+  const take = button('Start from the new starter, keeping my code below it', () => {
+    const kept = saved.split('\n').map((line) => `// ${line}`).join('\n');
+    editor.setCode(`${task.starter.trimEnd()}\n\n// ---- Your earlier code, kept as comments ----\n${kept}\n`);
+    notice.remove();
+    statusLine.textContent = 'The new starter is in the editor, with your earlier code below it as comments. Ctrl+Z (⌘Z) brings back your code as it was.';
+  });
+  fill(notice,
+    h('p', { text: `Your saved code does not define ${names}, which this exercise asks for: it was probably written for an earlier version of this exercise.` }),
+    h('div', { class: 'button-row' }, take));
+  return notice;
+}
+
 function button(text, onClick, extra = {}) {
   return h('button', { type: 'button', ...extra, on: { click: onClick } }, text);
 }
@@ -56,6 +81,7 @@ export function mountLearner(parent, { exercise, task, lab, codeKey = exercise, 
     onSaved: (code) => { if (code !== task.starter) markStatus(exercise, STATUS.ATTEMPTED); },
   });
   editor.view.contentDOM.setAttribute('aria-describedby', editorHelpId);
+  const earlierNotice = earlierCodeNotice(saved, task, editor, statusLine);
 
   // ---- Run and Check ----
 
@@ -202,6 +228,7 @@ export function mountLearner(parent, { exercise, task, lab, codeKey = exercise, 
       'Write JavaScript in the editor. Run shows what it prints; Check tests your functions. Your code runs in a ',
       `separate worker, is stopped after ${TIME_LIMIT_MS / 1000} s, and `, saveHelp, '. In the editor, Tab indents; ',
       'press Esc and then Tab to move on.'),
+    earlierNotice ?? '',
     editorHost,
     saver.element,
     h('div', { class: 'button-row' }, runButton, checkButton, hintButton, solutionButton, resetButton),
