@@ -4,7 +4,7 @@
 import { parseNumber } from '../../app/params.js';
 import { createViewState } from '../../app/state.js';
 import { baseOptions, chartFigure, signedTicks } from '../../ui/charts.js';
-import { fieldMessage, h, fill, numberSpan, slider, table, uid } from '../../ui/dom.js';
+import { fieldMessage, h, fill, numberSpan, slider, uid, fillTable } from '../../ui/dom.js';
 import { exact, fixed, num, sig } from '../../ui/format.js';
 import { NOTEBOOK_WEIGHTS } from './data.js';
 
@@ -294,13 +294,13 @@ function mountLab(root, { lab, params, spec, setParams }) {
     const cell = (v, extra) => numberSpan(sig(v, 4), num(v), extra);
     // A quotient a hair from a tie is shown in full: −63.49999999999999 rounds to −63, and "−63.50" would hide why.
     const quotient = (t) => (Math.abs((Math.abs(t) % 1) - 0.5) < 5e-4 ? h('span', { class: 'quotient', text: num(t) }) : cell(t, { class: 'quotient' }));
-    fill(tableHost, table({
+    fillTable(tableHost, {
       caption: `Each weight, its quotient x ÷ scale, the integer q and the value it comes back as (${r.bits} bits)`,
       columns: ['i', 'original x', 'x ÷ scale', 'q', 'recovered', 'error x − recovered'],
       rows: w.map((x, i) => [
         String(i), cell(x), r.allZero ? '—' : quotient(x / r.scale), h('strong', { class: 'q', text: num(r.q[i]) }),
         cell(rec[i]), cell(x - rec[i])]),
-    }));
+    });
   }
 
   function draw() {
