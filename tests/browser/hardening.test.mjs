@@ -56,6 +56,8 @@ describe('the bad-input table against the pages', () => {
       await page.evaluate(() => { location.hash = '#/ex1?w=3e-308&bits=2'; });
       await page.locator('.chart-refused').first().waitFor();
       assert.match(await page.locator('.chart-refused').first().innerText(), /This chart is not drawn: the x axis would span only \d\.\d+e-308/);
+      // q = 1 but the float32 recovered value is 0: the page says why, before the numbers that show it.
+      assert.match(await page.locator('.range-note').innerText(), /3e−308 .* below the smallest normal float32 \(1\.175e−38\).*stores this scale as 0/);
       assert.equal(await answers(page), true);
       // Typed.
       await page.evaluate(() => { location.hash = '#/ex1'; });
@@ -65,6 +67,7 @@ describe('the bad-input table against the pages', () => {
       await page.getByLabel(/^Weights/).first().fill('0.5, -1');
       assert.equal(await message.innerText(), '');
       assert.equal(await page.locator('.chart-refused').first().isHidden(), true);
+      assert.equal(await page.locator('.range-note').isHidden(), true);
       await page.screenshot({ path: `${screenshotDir}/ex1-hostile-values.png` });
       // Embedded: w="1e-310" on a <quant-lab> widget.
       await page.evaluate(async () => {

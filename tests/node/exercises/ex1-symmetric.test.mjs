@@ -102,3 +102,24 @@ describe('checks that teach (exercise 1, symmetric quantization)', () => {
     assert.equal(result.ok, true);
   });
 });
+
+describe("exercise 1's page: weights whose scale float32 cannot hold (issue 10)", () => {
+  // The page's own numbers: the core quantizes in float64 (it refuses only a float64-subnormal scale) and the
+  // recovered values are float32, so 3e-308 at 2 bits has q = 1 and comes back as 0. The page must say why.
+  it('says the scale is below float32\'s normal range and what float32 makes of it (0, or a subnormal)', async () => {
+    const { float32ScaleNote } = await import('../../../web/src/exercises/ex1-symmetric/lab.js');
+    const note = (w, bits) => {
+      const r = lab.symmetricQuantize(w, bits);
+      return { r, rec: lab.symmetricDequantize(r.q, r.scale), text: float32ScaleNote({ maxAbs: Math.max(...w.map(Math.abs)), scale: r.scale, qmax: r.qmax, bits }) };
+    };
+    const gone = note([3e-308], 2);
+    assert.deepEqual([Array.from(gone.r.q), Array.from(gone.rec)], [[1], [0]]);
+    assert.match(gone.text, /max\|w\| = 3e−308 gives a scale of 3e−308 \/ 1 = 3\.000e−308 at 2 bits, below the smallest normal float32 \(1\.175e−38\)/);
+    assert.match(gone.text, /float32 stores this scale as 0 .*every weight comes back as 0.*Multiply the weights by 2\^896 first/);
+    assert.ok(Math.fround(3e-308 * 2 ** 896) >= 2 ** -126 && Math.fround(3e-308 * 2 ** 895) < 2 ** -126, 'the power of two named is the smallest that works');
+    const subnormal = note([1e-39, -5e-40], 8);
+    assert.match(subnormal.text, /stores this scale as the subnormal 7\.874e−42, with 13 significant bits instead of 24/);
+    assert.equal(note([1e-30, 0.5e-30], 8).text, ''); // scale 7.9e-33: a normal float32
+    assert.equal(note([0, 0], 8).text, ''); // all zero: scale 0, nothing lost
+  });
+});

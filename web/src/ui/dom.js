@@ -112,6 +112,34 @@ export function table({ caption, columns, rows }) {
         i === 0 ? h('th', { scope: 'row' }, c) : h('td', {}, c)))))));
 }
 
+/**
+ * fill(host, table(spec)), except that a table of the same shape (caption or not, the same column headers, the same
+ * number of cells in each row) already in `host` is updated in place: its caption and the contents of its cells.
+ * Chromium keeps a small style object (a MediaQuerySet, about 160 bytes) for every table it lays out and never frees
+ * it, so a page that rebuilt its table on every slider move grew its heap without end (issue 10's heap soak:
+ * tests/browser/soak.test.mjs). Pages that redraw a table use this instead of fill(host, table(spec)).
+ */
+export function fillTable(host, spec) {
+  const shape = JSON.stringify([Boolean(spec.caption), spec.columns, spec.rows.map((cells) => cells.length)]);
+  const current = host.childElementCount === 1 ? host.firstElementChild : null;
+  if (!current || current.dataset.shape !== shape) {
+    const el = table(spec);
+    el.dataset.shape = shape;
+    fill(host, el);
+    return el;
+  }
+  if (spec.caption) {
+    current.setAttribute('aria-label', spec.caption);
+    current.querySelector('caption').textContent = spec.caption;
+  }
+  const rows = current.querySelectorAll('tbody > tr');
+  spec.rows.forEach((cells, r) => {
+    const elements = rows[r].children;
+    cells.forEach((cell, i) => fill(elements[i], cell));
+  });
+  return current;
+}
+
 /** Paragraph text with `code` spans: our own lesson strings, turned into text nodes and <code> elements. */
 export function prose(text, tag = 'p') {
   const parts = text.split('`');

@@ -1,6 +1,6 @@
 // Exercise 0: the trained SimpleNet's weights in each format, measured on the 10,000 test images in a worker
 // (accuracy-worker.js) with a progress bar and Cancel: weight MSE and test accuracy per format.
-import { fill, h, table } from '../../ui/dom.js';
+import { fill, h, fillTable } from '../../ui/dom.js';
 import { exact, fixed, sig } from '../../ui/format.js';
 import { WEIGHT_VARIANTS } from './data.js';
 
@@ -37,7 +37,7 @@ export function mountAccuracy(root, { lab, started }) {
   let worker = null;
   let destroyed = false;
   let rows = [];
-  const draw = () => fill(tableHost, table({
+  const draw = () => fillTable(tableHost, {
     caption: 'The trained SimpleNet with its weights stored in each format and read back (activations stay float32)',
     columns: ['weights in', 'bits per weight', 'weight MSE', 'largest |error|', 'test accuracy', 'vs float32'],
     rows: WEIGHT_VARIANTS.map((v, i) => {
@@ -51,7 +51,7 @@ export function mountAccuracy(root, { lab, started }) {
         h('span', { title: `${r.correct} of ${r.count}`, tabindex: '0', text: percent(r.accuracy) }),
         i === 0 ? '—' : `${delta >= 0 ? '+' : '−'}${fixed(Math.abs(delta), 2)} points`];
     }),
-  }));
+  });
 
   function stop(message) {
     worker?.terminate();

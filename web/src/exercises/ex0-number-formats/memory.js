@@ -1,6 +1,6 @@
 // Exercise 0: what a model's weights need in memory in each format, against common accelerator memory sizes,
 // and the lab's own SimpleNet beside them (its real file sizes, from the lab's model files).
-import { fieldMessage, fill, h, table, uid } from '../../ui/dom.js';
+import { fieldMessage, fill, h, uid, fillTable } from '../../ui/dom.js';
 import { sig } from '../../ui/format.js';
 
 const LABELS = { ...FORMAT_LABELS, 'fp8-e4m3': 'fp8 (E4M3, E5M2)' };
@@ -57,12 +57,12 @@ export function mountMemory(root, { lab, billions, spec, setBillions, simpleNet 
     if (document.activeElement !== input) input.value = String(b);
     presets.querySelectorAll('button').forEach((el) => el.setAttribute('aria-pressed', String(Number(el.dataset.billions) === b)));
     const rows = memoryRows(lab, b);
-    fill(tableHost, table({
+    fillTable(tableHost, {
       caption: `The weights of a ${billionsText(b)}-parameter model (${(b * 1e9).toLocaleString('en-US')} parameters), without activations or caches`,
       columns: ['format', 'bytes per parameter', 'weights take', ...MEMORY_GB.map((gb) => `fits ${gb} GB?`)],
       rows: rows.map((r) => [LABELS[r.format], String(r.bytesPerParam), bytesText(r.total),
         ...r.fits.map((ok) => h('span', { class: ok ? 'fits yes' : 'fits no', text: ok ? '✓ yes' : '✗ no' }))]),
-    }));
+    });
     const f32 = rows.find((r) => r.format === 'float32');
     const i4 = rows.find((r) => r.format === 'int4');
     const smallest = (r) => MEMORY_GB.find((gb, i) => r.fits[i]);

@@ -4,7 +4,7 @@
 import { parseNumber } from '../../app/params.js';
 import { createViewState } from '../../app/state.js';
 import { baseOptions, chartFigure, signedTicks } from '../../ui/charts.js';
-import { fieldMessage, h, fill, numberSpan, slider, table, uid } from '../../ui/dom.js';
+import { fieldMessage, h, fill, numberSpan, slider, uid, fillTable } from '../../ui/dom.js';
 import { exact, fixed, num, sig } from '../../ui/format.js';
 import { NOTEBOOK_WEIGHTS } from './data.js';
 
@@ -178,15 +178,42 @@ function collapse({ w, q }) {
     `the ${w.length} weights use ${levels} distinct level${levels === 1 ? '' : 's'}. `;
 }
 
+const FLOAT32_MIN_NORMAL = 2 ** -126; // 1.1754943508222875e-38
+const FLOAT32_MIN_SUBNORMAL = 2 ** -149; // 1.401298464324817e-45
+
+/**
+ * What float32 does to a scale below its normal range, in the learner's terms, or '' when the scale fits. The
+ * core quantizes in float64 (it refuses only a scale below float64's smallest normal, 2.2e-308), but the recovered
+ * values q × scale are float32: a scale below 1.18e-38 is stored as a subnormal (fewer significant bits) or as 0.
+ */
+export function float32ScaleNote({ maxAbs, scale, qmax, bits }) {
+  if (!(scale > 0) || scale >= FLOAT32_MIN_NORMAL) return '';
+  const stored = Math.fround(scale);
+  const head = `max|w| = ${num(maxAbs)} gives a scale of ${num(maxAbs)} / ${qmax} = ${sig(scale)} at ${bits} bits, below the ` +
+    `smallest normal float32 (${sig(FLOAT32_MIN_NORMAL)}). The integers q are right: the quantization is computed in float64. ` +
+    'But the recovered values q × scale are float32 (as q.astype(np.float32) * scale is in NumPy 1), ';
+  const k = Math.ceil(Math.log2(FLOAT32_MIN_NORMAL / scale));
+  const fix = ` Multiply the weights by 2^${k} first (a power of two keeps every q exactly and brings the scale into float32’s normal range), or dequantize in float64.`;
+  if (stored === 0) {
+    return `${head}and float32 stores this scale as 0 (its smallest subnormal is ${sig(FLOAT32_MIN_SUBNORMAL)}): every weight comes back as 0, ` +
+      `and each error is the whole weight.${fix}`;
+  }
+  const bitsKept = Math.floor(Math.log2(stored / FLOAT32_MIN_SUBNORMAL)) + 1;
+  return `${head}and float32 stores this scale as the subnormal ${sig(stored)}, with ${bitsKept} significant bit${bitsKept === 1 ? '' : 's'} ` +
+    `instead of 24: the recovered values are off the grid, and errors can exceed half a step.${fix}`;
+}
+
 function summary(info, levels) {
   const { w, scale, qmax, bits, stats, allZero, maxAbs } = info;
   if (allZero) return `All ${w.length} weights are 0, so the scale is 0 and every q is 0: nothing is lost.`;
   const grid = levels.tooDense
     ? `The ${2 * qmax + 1} levels, ${sig(scale)} apart, are too close together to draw at this width: zoom in on a weight to see them.`
     : `The dashed vertical lines are the ${levels.count === 2 * qmax + 1 ? `${levels.count} levels` : `${levels.count} levels in view (of ${2 * qmax + 1})`}, ${sig(scale)} apart.`;
+  const onGrid = info.float32Note
+    ? `Float32 cannot hold this scale exactly (see the note above the numbers): the recovered values (×) are off the levels; the largest error is ${sig(stats.maxAbs)}, against half a step of ${sig(scale / 2)}.`
+    : `Each recovered value (×) sits on a level; the largest error is ${sig(stats.maxAbs)}, within half a step (${sig(scale / 2)}).`;
   return `${collapse(info)}${w.length} weights at ${bits} bits: scale = ${num(maxAbs)} / ${qmax} = ${sig(scale)}. ` +
-    `${grid} Each recovered value (×) sits on a level; the largest error is ${sig(stats.maxAbs)}, within half a step ` +
-    `(${sig(scale / 2)}). SQNR ${stats.sqnrDb === Infinity ? 'is infinite (exact)' : `${fixed(stats.sqnrDb, 1)} dB`}.`;
+    `${grid} ${onGrid} SQNR ${stats.sqnrDb === Infinity ? 'is infinite (exact)' : `${fixed(stats.sqnrDb, 1)} dB`}.`;
 }
 
 function mountLab(root, { lab, params, spec, setParams }) {
@@ -214,13 +241,15 @@ function mountLab(root, { lab, params, spec, setParams }) {
   let last = null;
   const tableHost = h('div', { class: 'table-host' });
   const stale = h('p', { class: 'stale-note', hidden: true, text: 'The results below are for the last valid weights.' });
+  // Weights so small that float32 cannot hold their scale (float32ScaleNote): said before any number that shows it.
+  const rangeNote = h('p', { class: 'range-note', role: 'note', hidden: true });
 
   root.append(
     h('div', { class: 'controls' },
       h('div', { class: 'field wide' }, h('label', { for: weightsId, text: 'Weights (separated by commas or spaces)' }), weightsInput, weightsMessage.el),
       bits.field,
       h('div', { class: 'field' }, restore)),
-    stale, keyNumbers, h('div', { class: 'controls zoom' }, zoomField), figure.figure, tableHost, stairFigure.figure, errorFigure.figure);
+    stale, rangeNote, keyNumbers, h('div', { class: 'controls zoom' }, zoomField), figure.figure, tableHost, stairFigure.figure, errorFigure.figure);
 
   let refused = false; // the core refused the last weights: their message is on the weights field
   function render() {
@@ -251,6 +280,9 @@ function mountLab(root, { lab, params, spec, setParams }) {
       h('div', {}, h('dt', { text: 'largest error' }), h('dd', { text: sig(stats.maxAbs, 4) })),
       h('div', {}, h('dt', { text: 'MSE' }), h('dd', { text: sig(stats.mse, 4) })));
     const info = { w, rec, q: r.q, scale: r.scale, qmax: r.qmax, bits: r.bits, stats, allZero: r.allZero, maxAbs };
+    info.float32Note = float32ScaleNote(info);
+    rangeNote.textContent = info.float32Note;
+    rangeNote.hidden = !info.float32Note;
     last = info;
     // The zoom choices follow the weights; the choice is kept while it still exists.
     const chosen = zoomSelect.value;
@@ -262,13 +294,13 @@ function mountLab(root, { lab, params, spec, setParams }) {
     const cell = (v, extra) => numberSpan(sig(v, 4), num(v), extra);
     // A quotient a hair from a tie is shown in full: −63.49999999999999 rounds to −63, and "−63.50" would hide why.
     const quotient = (t) => (Math.abs((Math.abs(t) % 1) - 0.5) < 5e-4 ? h('span', { class: 'quotient', text: num(t) }) : cell(t, { class: 'quotient' }));
-    fill(tableHost, table({
+    fillTable(tableHost, {
       caption: `Each weight, its quotient x ÷ scale, the integer q and the value it comes back as (${r.bits} bits)`,
       columns: ['i', 'original x', 'x ÷ scale', 'q', 'recovered', 'error x − recovered'],
       rows: w.map((x, i) => [
         String(i), cell(x), r.allZero ? '—' : quotient(x / r.scale), h('strong', { class: 'q', text: num(r.q[i]) }),
         cell(rec[i]), cell(x - rec[i])]),
-    }));
+    });
   }
 
   function draw() {

@@ -5,7 +5,7 @@
 import { parseNumber } from '../../app/params.js';
 import { createViewState } from '../../app/state.js';
 import { baseOptions, chartFigure, logAxis, signedTicks } from '../../ui/charts.js';
-import { fieldMessage, h, fill, numberSpan, slider, table, uid } from '../../ui/dom.js';
+import { fieldMessage, h, fill, numberSpan, slider, uid, fillTable } from '../../ui/dom.js';
 import { dB, exact, short, sig, times } from '../../ui/format.js';
 import { COLS, NOTEBOOK_CHANNEL_SCALES, notebookMatrix } from './data.js';
 
@@ -281,7 +281,7 @@ function mountLab(root, { lab, params, spec, setParams }) {
     levelsFigure.update((c) => levelsChart(c, state.s, res), levelsSummary(state.s, res));
     mseFigure.update((c) => mseChart(c, state.s, res), mseSummary(state.s, res));
     sqnrFigure.update((c) => sqnrChart(c, state.s, res), sqnrSummary(state.s, res));
-    fill(tableHost, table({
+    fillTable(tableHost, {
       caption: `Per row at ${res.bits} bits: scale, MSE, MSE ratio and SQNR (per-tensor scale ${sig(res.tensorScale, 4)} for every row)`,
       columns: ['row', 'scale, per channel', 'MSE, per tensor', 'MSE, per channel', 'MSE ratio', 'SQNR, per tensor', 'SQNR, per channel'],
       rows: res.rows.tensor.map((t, r) => {
@@ -291,7 +291,7 @@ function mountLab(root, { lab, params, spec, setParams }) {
           h('span', { 'data-exact': String(ch.mse), class: 'row-mse-channel', text: sig(ch.mse, 4) }),
           times(ratio(t.mse, ch.mse)), dB(t.sqnrDb), dB(ch.sqnrDb)];
       }),
-    }));
+    });
   }
 
   let pause = null;

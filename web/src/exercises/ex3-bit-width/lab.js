@@ -5,7 +5,7 @@
 // error, the optimum marked. The learner's own numbers (plot() in their code) are drawn on both charts.
 import { createViewState } from '../../app/state.js';
 import { baseOptions, chartFigure, logAxis } from '../../ui/charts.js';
-import { fill, h, numberSpan, radioGroup, slider, table } from '../../ui/dom.js';
+import { fill, h, numberSpan, radioGroup, slider, fillTable } from '../../ui/dom.js';
 import { dB, exact, fixed, sig, twoDigitExponent } from '../../ui/format.js';
 import { DISTRIBUTIONS, clipGrid, clippedError, weights } from './data.js';
 
@@ -209,12 +209,12 @@ function mountLab(root, { lab, params, spec, setParams }) {
     const info = { sweep, baseline, dist: state.dist, mine };
     figure.update((c) => chartConfig(c, info), summary(info));
     const factors = factorsOf(sweep);
-    fill(tableHost, table({
+    fillTable(tableHost, {
       caption: `MSE and SQNR per bit width, and how much one more bit reduces the MSE (${DISTRIBUTION_LABELS[state.dist]} weights)`,
       columns: ['bits', 'MSE', 'SQNR', 'reduction from one bit fewer', 'in dB'],
       rows: sweep.map((p, i) => [String(p.bits), numberSpan(sig(p.mse, 4), exact(p.mse), { class: 'sweep-mse' }), dB(p.sqnrDb),
         i ? `${fixed(factors[i - 1], 2)}×` : '—', i ? `${fixed(10 * Math.log10(factors[i - 1]), 2)} dB` : '—']),
-    }));
+    });
   }
   render();
   drawClip();

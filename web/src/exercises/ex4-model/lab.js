@@ -6,7 +6,7 @@ import { AGREEMENT_INPUT_SEED as INPUT_SEED, agreementInputs, argmax, measureAgr
 import { parseNumber } from '../../app/params.js';
 import { createViewState } from '../../app/state.js';
 import { baseOptions, chartFigure, signedTicks } from '../../ui/charts.js';
-import { fieldMessage, fill, h, radioGroup, slider, table, uid } from '../../ui/dom.js';
+import { fieldMessage, fill, h, radioGroup, slider, uid, fillTable } from '../../ui/dom.js';
 import { sig } from '../../ui/format.js';
 import { SCHEME_LABELS } from './data.js';
 import { withTrainedMode } from './trained.js'; // the weights switch: random (the notebook) or trained on Fashion-MNIST
@@ -212,7 +212,7 @@ function mountLab(root, { lab, params, spec, setParams, started = () => {} }) {
       `The weights shrink from ${bytes(f.weightBytes)} to ${bytes(q.weightBytes)}; the biases (${bytes(f.biasBytes)}) stay float32, and the int8 file adds ${bytes(q.scaleBytes)} of scales. ` +
       `An estimate from the parameter count, ${(f.weights + f.biases).toLocaleString('en-US')} parameters × 1 byte = ${bytes(f.weights + f.biases)}, misses ${bytes(int8.sizeBytes - f.weights - f.biases)}: ` +
       `the biases’ other 3 bytes each (${bytes(3 * f.biases)}), the scales, the row padding and the header, layer shapes and checksum (${bytes(q.rest)}).`);
-    fill(sizeTable, table({
+    fillTable(sizeTable, {
       caption: 'What each model file holds (docs/model-format.md)',
       columns: ['', 'float32', 'int8'],
       rows: [
@@ -222,7 +222,7 @@ function mountLab(root, { lab, params, spec, setParams, started = () => {} }) {
         ['header, layer shapes, checksum', bytes(f.rest), bytes(q.rest)],
         ['file', h('strong', { class: 'size-fp32', text: bytes(fp32.sizeBytes) }), h('strong', { class: 'size-int8', text: bytes(int8.sizeBytes) })],
       ],
-    }));
+    });
   }
 
   // The agreement over 100 inputs depends on the models only: computed once per pair, not on every slider move.

@@ -6,7 +6,7 @@
 import { createViewState } from '../../app/state.js';
 import { jobStatus } from '../../data/status.js';
 import { baseOptions, chartFigure, logAxis } from '../../ui/charts.js';
-import { fill, h, slider, table } from '../../ui/dom.js';
+import { fill, h, slider, fillTable } from '../../ui/dom.js';
 import { dB, exact, sig } from '../../ui/format.js';
 import { skewedWeights } from './data.js';
 
@@ -197,23 +197,23 @@ function mountLab(root, { lab, params, spec, setParams }) {
     sweepFigure.update((c) => sweepChart(c, r.sweep),
       `Over the ${where}: at 8 bits the MSE is ${sig(r.sweep.at(-1).symmetric.mse, 3)} symmetric and ${sig(r.sweep.at(-1).affine.mse, 3)} affine, ` +
       `${(r.sweep.at(-1).symmetric.mse / r.sweep.at(-1).affine.mse).toFixed(1)}× less: the affine grid with b bits is as fine as a symmetric one with b + 1.`);
-    fill(sweepTable, table({
+    fillTable(sweepTable, {
       caption: 'MSE and SQNR of the hidden activations, symmetric against affine',
       columns: ['bits', 'MSE symmetric', 'MSE affine', 'SQNR symmetric', 'SQNR affine'],
       rows: r.sweep.map((p) => [String(p.bits), cell(p.symmetric.mse, sig(p.symmetric.mse, 4)), cell(p.affine.mse, sig(p.affine.mse, 4)), dB(p.symmetric.sqnrDb), dB(p.affine.sqnrDb)]),
-    }));
+    });
     const a = r.accuracy;
     const diff = (v) => {
       const d = 100 * (v - a.fp32);
       const text = `${d >= 0 ? '+' : '−'}${Math.abs(d).toFixed(2)}`;
       return Math.abs(d) < NOISE_POINTS ? `${text} (noise)` : text;
     };
-    fill(accuracyTable, table({
+    fillTable(accuracyTable, {
       caption: `Test accuracy (10,000 images) with the hidden activations quantized; float32: ${percent(a.fp32)}`,
       columns: ['activations', 'symmetric', 'points', 'affine', 'points'],
       rows: [8, 4].map((b) => [`${b} bits`, h('span', { class: `acc-symmetric${b}`, title: exact(a[`symmetric${b}`]), tabindex: '0', text: percent(a[`symmetric${b}`]) }), diff(a[`symmetric${b}`]),
         h('span', { class: `acc-affine${b}`, title: exact(a[`affine${b}`]), tabindex: '0', text: percent(a[`affine${b}`]) }), diff(a[`affine${b}`])]),
-    }));
+    });
     const lost4 = 100 * (a.fp32 - a.symmetric4);
     accuracyText.textContent = `The float32 network classifies ${percent(a.fp32)} of the 10,000 test images correctly. Here every hidden activation is quantized and dequantized (fake quantization) over the range [${sig(r.range.lo, 4)}, ${sig(r.range.hi, 4)}], the minimum and maximum over the 1,024 calibration images; the weights stay float32. ` +
       `A difference of less than about ${NOISE_POINTS} points is noise at 10,000 images. At 8 bits both schemes are within that noise of float32. At 4 bits symmetric quantization has only 8 levels for the activations (0 … 7) ` +

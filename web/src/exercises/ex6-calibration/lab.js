@@ -6,7 +6,7 @@
 import { createViewState } from '../../app/state.js';
 import { jobStatus } from '../../data/status.js';
 import { baseOptions, chartFigure, logAxis } from '../../ui/charts.js';
-import { fill, h, radioGroup, table } from '../../ui/dom.js';
+import { fill, h, radioGroup, fillTable } from '../../ui/dom.js';
 import { exact, sig } from '../../ui/format.js';
 import { BITS, CALIBRATION_SIZES, CURVE_METHODS, METHOD_IDS, METHODS } from './data.js';
 
@@ -198,7 +198,7 @@ function mountLab(root, { lab, params, spec, setParams }) {
       `the step is ${sig(chosen.scale, 4)}, and the activation MSE is ${sig(chosen.mse, 4)}. Static quantization with this range scores ${percent(chosen.accuracy)} on the test images.`);
     const best = (b) => Math.max(...METHOD_IDS.map((id) => r.methods[id][b].accuracy));
     const cellOf = (e, cls) => h('span', { class: cls, title: exact(e.accuracy), tabindex: '0', text: percent(e.accuracy) });
-    fill(tableHost, table({
+    fillTable(tableHost, {
       caption: `Ranges, activation MSE and static test accuracy (10,000 images) per method; float32 ${percent(r.fp32Accuracy)}, dynamic int8 ${percent(r.dynamicAccuracy)}`,
       columns: ['method', '8-bit range', '8-bit MSE', '8-bit accuracy', '4-bit range', '4-bit MSE', '4-bit accuracy'],
       rows: METHOD_IDS.map((id) => {
@@ -208,7 +208,7 @@ function mountLab(root, { lab, params, spec, setParams }) {
           rangeText(e8), h('span', { title: exact(e8.mse), tabindex: '0', text: sig(e8.mse, 4) }), cellOf(e8, `acc8-${id}`),
           rangeText(e4), h('span', { title: exact(e4.mse), tabindex: '0', text: sig(e4.mse, 4) }), cellOf(e4, `acc4-${id}`)];
       }),
-    }));
+    });
     const spread = (b) => 100 * (best(b) - Math.min(...METHOD_IDS.map((id) => r.methods[id][b].accuracy)));
     verdict.textContent = `float32 scores ${percent(r.fp32Accuracy)} and dynamic int8 (exercise 4, per channel) ${percent(r.dynamicAccuracy)}. ` +
       `At 8 bits the methods lie within ${spread(8).toFixed(2)} points of each other${spread(8) < NOISE_POINTS ? ': within the noise (about ±0.3 points at 10,000 images), so any of them will do' : ''}. ` +
