@@ -168,3 +168,18 @@ export function computedText() {
   copy.querySelectorAll('[data-part~="text"], .cm-editor, .test-list, details.going-deeper, .hints').forEach((el) => el.remove());
   return copy.textContent;
 }
+
+/**
+ * What every real-data exercise test asserts of its page in a view (light, dark, 390 px): each chart of `charts`
+ * (a locator; every canvas by default) has ink, the text `text(page)` shows no NaN or undefined (and no Infinity
+ * with `infinity: true`), the page does not scroll sideways, axe finds nothing; then a full-page screenshot
+ * `<shot>.png` in screenshotDir.
+ */
+export async function looksRight(page, shot, { charts = page, text = (p) => p.locator('body').innerText(), infinity = false } = {}) {
+  for (const c of await canvasInk(charts)) assert.ok(c.ink > 500, `a blank chart: ${JSON.stringify(c)}`);
+  assert.doesNotMatch(await text(page), infinity ? /\bNaN\b|undefined|Infinity/ : /\bNaN\b|undefined/);
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(wide <= 0, `the page scrolls sideways by ${wide} px`);
+  assert.deepEqual(await axeViolations(page), []);
+  await page.screenshot({ path: `${screenshotDir}/${shot}.png`, fullPage: true });
+}

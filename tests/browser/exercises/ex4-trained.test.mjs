@@ -4,20 +4,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { axeViolations, canvasInk, hashOf, launch, screenshotDir, withPage } from '../browser.mjs';
+import { looksRight as check, hashOf, launch, withPage } from '../browser.mjs';
 
 let env;
 before(async () => { env = await launch(); });
 after(async () => { await env?.close(); });
 
-async function looksRight(page, name) {
-  for (const c of await canvasInk(page.locator('figure.chart'))) assert.ok(c.ink > 500, `a blank chart: ${JSON.stringify(c)}`);
-  assert.doesNotMatch(await page.locator('body').innerText(), /\bNaN\b|undefined/);
-  const wide = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  assert.ok(wide <= 0, `the page scrolls sideways by ${wide} px`);
-  assert.deepEqual(await axeViolations(page), []);
-  await page.screenshot({ path: `${screenshotDir}/ex4-trained-${name}.png`, fullPage: true });
-}
+const looksRight = (page, name) => check(page, `ex4-trained-${name}`, { charts: page.locator('figure.chart') });
 
 describe('exercise 4, trained on Fashion-MNIST', () => {
   it('evaluates float32 and int8 on the 10,000 test images, with the confusion matrix and the disagreements', async () => {

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { axeViolations, canvasInk, hashOf, launch, reloadPage, screenshotDir, withPage } from '../browser.mjs';
+import { looksRight as check, hashOf, launch, reloadPage, withPage } from '../browser.mjs';
 
 let env;
 before(async () => { env = await launch(); });
@@ -12,15 +12,7 @@ after(async () => { await env?.close(); });
 
 const RESULTS = '.zero-point-results:not([hidden])';
 
-/** Every chart on screen has ink, the page shows no NaN, no sideways scroll, axe is clean; a screenshot. */
-async function looksRight(page, name) {
-  for (const c of await canvasInk(page)) assert.ok(c.ink > 500, `a blank chart: ${JSON.stringify(c)}`);
-  assert.doesNotMatch(await page.locator('body').innerText(), /\bNaN\b|undefined/);
-  const wide = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  assert.ok(wide <= 0, `the page scrolls sideways by ${wide} px`);
-  assert.deepEqual(await axeViolations(page), []);
-  await page.screenshot({ path: `${screenshotDir}/ex5-${name}.png`, fullPage: true });
-}
+const looksRight = (page, name) => check(page, `ex5-${name}`);
 
 describe('exercise 5', () => {
   it('measures the trained network: codes used, error per bit width, accuracy; light, dark, 390 px', async () => {

@@ -4,20 +4,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { axeViolations, canvasInk, hashOf, launch, screenshotDir, withPage } from '../browser.mjs';
+import { looksRight as check, hashOf, launch, withPage } from '../browser.mjs';
 
 let env;
 before(async () => { env = await launch(); });
 after(async () => { await env?.close(); });
 
-async function looksRight(page, name) {
-  for (const c of await canvasInk(page)) assert.ok(c.ink > 500, `a blank chart: ${JSON.stringify(c)}`);
-  assert.doesNotMatch(await page.locator('body').innerText(), /\bNaN\b|undefined/);
-  const wide = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  assert.ok(wide <= 0, `the page scrolls sideways by ${wide} px`);
-  assert.deepEqual(await axeViolations(page), []);
-  await page.screenshot({ path: `${screenshotDir}/ex6-${name}.png`, fullPage: true });
-}
+const looksRight = (page, name) => check(page, `ex6-${name}`);
 
 describe('exercise 6', () => {
   it('calibrates with every method and evaluates static quantization; method and bits in the URL; light, dark, 390 px', async () => {
