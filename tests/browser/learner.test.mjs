@@ -172,6 +172,8 @@ describe('what the browser keeps', () => {
 
       await page.getByRole('button', { name: 'Erase my data' }).click();
       await page.getByRole('button', { name: 'Erase', exact: true }).click();
+      // The landing page redraws its cards after the erase: wait for them.
+      await page.waitForFunction((n) => document.querySelectorAll('.exercise-card .status-badge').length === n, EXERCISES.length);
       assert.deepEqual(await page.locator('.exercise-card .status-badge').allInnerTexts(), EXERCISES.map(() => 'not started'));
       assert.equal(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('quantlab:')).length), 0);
       await page.goto(`${env.url}#/ex1`);
