@@ -126,7 +126,11 @@ describe('download links', () => {
     const page = await env.browser.newPage();
     try {
       for (const entry of EXERCISES) {
+        // A fresh document per exercise: after a hash change alone, the click could land on the previous
+        // exercise's block while the next page is still being drawn.
+        await page.goto('about:blank');
         await page.goto(`${env.url}?links#/${entry.id}`);
+        await page.waitForSelector('body[data-ready]', { state: 'attached' });
         await page.locator('details.course-authors > summary').click(); // the collapsed "For course authors" block
         const links = page.locator('.embed-code .scorm-downloads a');
         await links.first().waitFor({ timeout: 20000 });
