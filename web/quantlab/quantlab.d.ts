@@ -436,16 +436,21 @@ export interface TrainRun extends TrainProgress {
   accuracy: number;
 }
 
-/** Trains an fp32 model inside WebAssembly; synchronous, so run it in a Web Worker. Call delete() when done. */
-export interface Trainer {
+/** What a Trainer and a QatTrainer share: the options they settled, and delete() (frees it; safe twice). */
+export interface TrainerBase {
   readonly examples: number;
   readonly stepsPerEpoch: number;
   readonly batchSize: number;
   readonly optimizer: 'adam' | 'sgd';
   readonly learningRate: number;
   readonly seed: number;
-  readonly progress: TrainProgress;
   readonly deleted: boolean;
+  delete(): void;
+}
+
+/** Trains an fp32 model inside WebAssembly; synchronous, so run it in a Web Worker. Call delete() when done. */
+export interface Trainer extends TrainerBase {
+  readonly progress: TrainProgress;
   run(steps?: number): TrainRun;
   /** The rest of the current epoch, reporting every `reportEvery` steps (default 20). */
   trainEpoch(options?: {
@@ -454,7 +459,6 @@ export interface Trainer {
   }): { loss: number; accuracy: number; examplesSeen: number; epoch: number; stepsDone: number };
   /** The current weights as a new fp32 Model (the caller deletes it). */
   model(): Model;
-  delete(): void;
 }
 
 export interface TrainerOptions {
@@ -687,20 +691,13 @@ export interface QatRun extends QatProgress {
   batchSize: number;
 }
 
-export interface QatTrainer {
-  readonly examples: number;
-  readonly stepsPerEpoch: number;
-  readonly batchSize: number;
-  readonly optimizer: 'adam' | 'sgd';
-  readonly learningRate: number;
-  readonly seed: number;
+export interface QatTrainer extends TrainerBase {
   readonly bits: number;
   readonly groupSize: GroupSize;
   readonly scale: 'max' | 'frozen';
   readonly mask: boolean;
   readonly weightCount: number;
   readonly progress: QatProgress;
-  readonly deleted: boolean;
   run(steps?: number): QatRun;
   /** One mini-batch; its loss. */
   step(): number;
@@ -720,10 +717,10 @@ export interface QatTrainer {
   layerQuantization(layer?: number): { q: Int8Array; scales: Float64Array; rows: number; cols: number; bits: number; qmax: number };
   /** evaluate() of the quantized model. */
   evaluate(data: Dataset, options?: { kernels?: Kernels }): Evaluation;
-  delete(): void;
 }
 
-export interface QatTrainerOptions {
+/** The trainer's options (seed, batchSize, optimizer, learningRate, momentum, kernels) and the fake quantization. */
+export interface QatTrainerOptions extends Omit<TrainerOptions, 'model'> {
   /** The fp32 model to fine-tune (copied). Required. */
   model: Model;
   /** 2 to 8 (default 4). */
@@ -734,13 +731,6 @@ export interface QatTrainerOptions {
   scale?: 'max' | 'frozen';
   /** The STE's mask (default true). */
   mask?: boolean;
-  seed?: number;
-  batchSize?: number;
-  optimizer?: 'adam' | 'sgd';
-  /** Default 1e-3 for Adam, 0.01 for SGD. */
-  learningRate?: number;
-  momentum?: number;
-  kernels?: Kernels;
 }
 
 export interface QuantLab {
