@@ -187,9 +187,6 @@ async function start() {
   const route = parseHash(location.hash).route;
   const entry = exerciseById(route);
   const prefetch = (entry ? Promise.all([import('./exercise-page.js'), entry.page()]) : import('./landing.js')).catch(() => {});
-  // Chart.js formats tick labels with Intl.NumberFormat, whose first use loads the locale's data (tens of ms): do it
-  // while the page waits for the WebAssembly, not in the middle of drawing the first chart.
-  new Intl.NumberFormat().format(0.5);
   try {
     // The landing page needs the smallest module; an exercise the one its registry entry names.
     lab = await loadLab({ module: entry ? entry.wasm : 'core' });

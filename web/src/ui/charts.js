@@ -8,7 +8,7 @@
 // config, so that a theme switch can redraw every chart in its new colors.
 import {
   BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement,
-  LogarithmicScale, PointElement, ScatterController, Ticks, Tooltip,
+  LogarithmicScale, PointElement, ScatterController, Tooltip,
 } from 'chart.js';
 import annotationPlugin from 'chartjs-plugin-annotation';
 import { MatrixController, MatrixElement } from 'chartjs-chart-matrix';
@@ -81,6 +81,7 @@ Chart.register(ScatterController, LineController, BarController, PointElement, L
 // Heatmaps (exercise 2's weights and errors, exercise 4's confusion matrix, exercise 5's levels); lines, bands and
 // labels drawn at values (levels, ranges, zero points, thresholds: exercises 1, 3, 5 and 6).
 Chart.register(annotationPlugin, MatrixController, MatrixElement);
+Chart.defaults.scales.linear.ticks.callback = signedTicks;
 Chart.defaults.font.family = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif';
 Chart.defaults.font.size = 13;
 
@@ -112,11 +113,26 @@ export function logAxis(c, values, title) {
 }
 
 /**
- * Tick labels of a linear axis as Chart.js writes them, with the typographic minus the rest of the lab uses
- * (ticks: {callback: signedTicks}).
+ * Tick labels of a linear axis as Chart.js's numeric formatter writes them in English (as many decimals as the
+ * spacing of the ticks needs, thousands grouped, exponent form below 1e-4 and above 1e15), with the typographic
+ * minus the rest of the lab uses; without Intl.NumberFormat, whose first use costs tens of milliseconds before a
+ * page's first chart. Every linear axis's default (below).
  */
-export function signedTicks(value, index, ticks) {
-  return Ticks.formatters.numeric.call(this, value, index, ticks).replace('-', '−');
+export function signedTicks(value, _index, ticks) {
+  if (value === 0) return '0';
+  let delta = value;
+  let exponentForm = false;
+  if (ticks.length > 1) {
+    const largest = Math.max(Math.abs(ticks[0].value), Math.abs(ticks[ticks.length - 1].value));
+    exponentForm = largest < 1e-4 || largest > 1e15;
+    delta = ticks.length > 3 ? ticks[2].value - ticks[1].value : ticks[1].value - ticks[0].value;
+    if (Math.abs(delta) >= 1 && value !== Math.floor(value)) delta = value - Math.floor(value);
+  }
+  if (exponentForm) return Number(value.toPrecision(4)).toExponential().replace('e+', 'e').replaceAll('-', '−');
+  const decimals = Number.isFinite(Math.log10(Math.abs(delta))) ? Math.max(Math.min(-Math.floor(Math.log10(Math.abs(delta))), 20), 0) : 1;
+  const [whole, fraction] = Math.abs(value).toFixed(decimals).split('.');
+  const text = whole.replace(/\B(?=(\d{3})+$)/g, ',') + (fraction ? `.${fraction}` : '');
+  return value < 0 && /[1-9]/.test(text) ? `−${text}` : text;
 }
 
 /** Options every lab chart shares: no animation (redraws must be instant), the theme's text and grid colors. */

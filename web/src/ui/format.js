@@ -37,8 +37,22 @@ export function fixed(v, decimals) {
 /** Decibels with one decimal; ∞ for an exact reconstruction. */
 export const dB = (v) => (v === Infinity ? '∞ dB' : `${fixed(v, 1)} dB`);
 
+/**
+ * A number with its thousands grouped, as toLocaleString('en-US') writes it (10,000; 1,234.5: at most 3 decimals)
+ * but without Intl, whose first use costs a page tens of milliseconds; and with the lab's minus sign.
+ */
+export function grouped(v) {
+  if (!Number.isFinite(v)) return exact(v);
+  const rounded = Math.abs(v) >= 1e15 ? Math.abs(v) : Math.round(Math.abs(v) * 1000) / 1000;
+  if (rounded >= 1e21) return sig(v, 4);
+  const [whole, decimals] = rounded >= 1e15 ? [BigInt(Math.round(rounded)).toString()] // beyond toFixed's exact digits
+    : rounded.toFixed(3).replace(/\.?0+$/, '').split('.');
+  const text = whole.replace(/\B(?=(\d{3})+$)/g, ',') + (decimals ? `.${decimals}` : '');
+  return v < 0 && rounded !== 0 ? `−${text}` : text;
+}
+
 /** A ratio such as "2.6×". */
-export const times = (v) => (Number.isFinite(v) ? `${v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(1)}×` : exact(v));
+export const times = (v) => (Number.isFinite(v) ? `${v >= 100 ? grouped(Math.round(v)) : v.toFixed(1)}×` : exact(v));
 
 /** A value as typed when that is short (0.01, 10), else 3 significant digits. */
 export function short(v) {

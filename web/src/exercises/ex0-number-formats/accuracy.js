@@ -1,7 +1,7 @@
 // Exercise 0: the trained SimpleNet's weights in each format, measured on the 10,000 test images in a worker
 // (accuracy-worker.js) with a progress bar and Cancel: weight MSE and test accuracy per format.
 import { fill, h, fillTable } from '../../ui/dom.js';
-import { exact, fixed, sig } from '../../ui/format.js';
+import { exact, fixed, grouped, sig } from '../../ui/format.js';
 import { WEIGHT_VARIANTS } from './data.js';
 
 const NOISE_POINTS = 0.3; // about ±0.3 points is noise at 10,000 test images (one standard error of a 87.5 % accuracy)
@@ -20,7 +20,7 @@ export function accuracySummary(rows) {
     ? `every format is within ${fixed(largest, 2)} points of float32, inside the noise of a 10,000-image test (about ±${NOISE_POINTS} points)`
     : `the largest change is ${fixed(largest, 2)} points (the noise of a 10,000-image test is about ±${NOISE_POINTS} points)`;
   return `Float32 gets ${percent(fp32.accuracy)}; ${noise}. The weight error, meanwhile, differs ` +
-    `${Number(spread.toPrecision(2)).toLocaleString('en-US')}-fold between formats, from ${sig(Math.min(...mses), 2)} to ` +
+    `${grouped(Number(spread.toPrecision(2)))}-fold between formats, from ${sig(Math.min(...mses), 2)} to ` +
     `${sig(Math.max(...mses), 2)}: accuracy barely moves, the error does. A trained network shrugs off small, unbiased ` +
     'noise in its weights; below 8 bits the error grows about 4× per bit lost (exercise 3), and then accuracy moves too.';
 }

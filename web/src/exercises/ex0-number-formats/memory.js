@@ -1,7 +1,7 @@
 // Exercise 0: what a model's weights need in memory in each format, against common accelerator memory sizes,
 // and the lab's own SimpleNet beside them (its real file sizes, from the lab's model files).
 import { fieldMessage, fill, h, uid, fillTable } from '../../ui/dom.js';
-import { sig } from '../../ui/format.js';
+import { grouped, sig } from '../../ui/format.js';
 
 const LABELS = { ...FORMAT_LABELS, 'fp8-e4m3': 'fp8 (E4M3, E5M2)' };
 import { FORMAT_LABELS, MEMORY_FORMATS, MEMORY_GB, MODEL_SIZES, weightBytes } from './data.js';
@@ -58,7 +58,7 @@ export function mountMemory(root, { lab, billions, spec, setBillions, simpleNet 
     presets.querySelectorAll('button').forEach((el) => el.setAttribute('aria-pressed', String(Number(el.dataset.billions) === b)));
     const rows = memoryRows(lab, b);
     fillTable(tableHost, {
-      caption: `The weights of a ${billionsText(b)}-parameter model (${(b * 1e9).toLocaleString('en-US')} parameters), without activations or caches`,
+      caption: `The weights of a ${billionsText(b)}-parameter model (${grouped(b * 1e9)} parameters), without activations or caches`,
       columns: ['format', 'bytes per parameter', 'weights take', ...MEMORY_GB.map((gb) => `fits ${gb} GB?`)],
       rows: rows.map((r) => [LABELS[r.format], String(r.bytesPerParam), bytesText(r.total),
         ...r.fits.map((ok) => h('span', { class: ok ? 'fits yes' : 'fits no', text: ok ? '✓ yes' : '✗ no' }))]),
@@ -79,8 +79,8 @@ function simpleNetNote(lab, net) {
   if (!net) return null;
   const f16 = net.params * lab.formatInfo('float16').bytes;
   return h('p', { class: 'simplenet-note' },
-    `For scale: this lab’s SimpleNet (784 → 256 → 10) has ${net.params.toLocaleString('en-US')} parameters. Its model file takes `,
-    h('strong', { text: `${net.fp32Bytes.toLocaleString('en-US')} bytes` }), ' in float32 and ',
-    h('strong', { text: `${net.int8Bytes.toLocaleString('en-US')} bytes` }), ' in int8 (real files of this lab, header and scales included); ',
-    `in float16 its parameters would take ${f16.toLocaleString('en-US')} bytes. A 7B model is about ${Math.round(7e9 / net.params).toLocaleString('en-US')} times larger.`);
+    `For scale: this lab’s SimpleNet (784 → 256 → 10) has ${grouped(net.params)} parameters. Its model file takes `,
+    h('strong', { text: `${grouped(net.fp32Bytes)} bytes` }), ' in float32 and ',
+    h('strong', { text: `${grouped(net.int8Bytes)} bytes` }), ' in int8 (real files of this lab, header and scales included); ',
+    `in float16 its parameters would take ${grouped(f16)} bytes. A 7B model is about ${grouped(Math.round(7e9 / net.params))} times larger.`);
 }

@@ -1,7 +1,7 @@
 // Exercise 0: the values each format can hold near the typed number, on one number line. A float format's values
 // are spaced in proportion to their size (the same number per binade); int8 with a scale is a uniform grid.
 import { baseOptions } from '../../ui/charts.js';
-import { num, sig } from '../../ui/format.js';
+import { grouped, num, sig } from '../../ui/format.js';
 import { FORMAT_LABELS } from './data.js';
 
 /** The rows of the number line, top to bottom; int8 covers E4M3's range (±448) with 255 evenly spaced levels. */
@@ -93,7 +93,7 @@ export function lineConfig(c, { x, window, rows }) {
 
 /** The text beside the chart: how many values of each format lie in the window, and what that means. */
 export function lineSummary(lab, { x, window, rows }) {
-  const count = (n) => n.toLocaleString('en-US');
+  const count = (n) => grouped(n);
   const parts = LINE_ROWS.map((f) => `${f === 'int8' ? 'int8 scaled to ±448' : FORMAT_LABELS[f]} ${count(rows[f].count)}`);
   const f32 = countInWindow(lab, 'float32', window.lo, window.hi);
   return `Between ${sig(window.lo, 4)} and ${sig(window.hi, 4)}, around ${num(x)}: ${parts.join(', ')} values, and float32 ` +

@@ -7,7 +7,7 @@ import { parseNumber } from '../../app/params.js';
 import { createViewState } from '../../app/state.js';
 import { baseOptions, chartFigure, signedTicks } from '../../ui/charts.js';
 import { fieldMessage, fill, h, radioGroup, slider, uid, fillTable } from '../../ui/dom.js';
-import { sig } from '../../ui/format.js';
+import { grouped, sig } from '../../ui/format.js';
 import { SCHEME_LABELS } from './data.js';
 import { withTrainedMode } from './trained.js'; // the weights switch: random (the notebook) or trained on Fashion-MNIST
 
@@ -48,7 +48,7 @@ const lesson = {
   },
 };
 
-const bytes = (n) => `${n.toLocaleString('en-US')} bytes`;
+const bytes = (n) => `${grouped(n)} bytes`;
 
 /**
  * What a model file holds, from the model's layer sizes and the file format (docs/model-format.md): weight and
@@ -210,14 +210,14 @@ function mountLab(root, { lab, params, spec, setParams, started = () => {} }) {
     sizeFigure.update((c) => sizeChart(c, fp32.sizeBytes, int8.sizeBytes),
       `The float32 file has ${bytes(fp32.sizeBytes)}, the int8 file ${bytes(int8.sizeBytes)}: ${(fp32.sizeBytes / int8.sizeBytes).toFixed(2)}× smaller. ` +
       `The weights shrink from ${bytes(f.weightBytes)} to ${bytes(q.weightBytes)}; the biases (${bytes(f.biasBytes)}) stay float32, and the int8 file adds ${bytes(q.scaleBytes)} of scales. ` +
-      `An estimate from the parameter count, ${(f.weights + f.biases).toLocaleString('en-US')} parameters × 1 byte = ${bytes(f.weights + f.biases)}, misses ${bytes(int8.sizeBytes - f.weights - f.biases)}: ` +
+      `An estimate from the parameter count, ${grouped(f.weights + f.biases)} parameters × 1 byte = ${bytes(f.weights + f.biases)}, misses ${bytes(int8.sizeBytes - f.weights - f.biases)}: ` +
       `the biases’ other 3 bytes each (${bytes(3 * f.biases)}), the scales, the row padding and the header, layer shapes and checksum (${bytes(q.rest)}).`);
     fillTable(sizeTable, {
       caption: 'What each model file holds (docs/model-format.md)',
       columns: ['', 'float32', 'int8'],
       rows: [
-        [`weights (${f.weights.toLocaleString('en-US')})`, bytes(f.weightBytes), bytes(q.weightBytes)],
-        [`biases (${f.biases.toLocaleString('en-US')}, float32)`, bytes(f.biasBytes), bytes(q.biasBytes)],
+        [`weights (${grouped(f.weights)})`, bytes(f.weightBytes), bytes(q.weightBytes)],
+        [`biases (${grouped(f.biases)}, float32)`, bytes(f.biasBytes), bytes(q.biasBytes)],
         [`scales (${SCHEME_LABELS[scheme]})`, '—', bytes(q.scaleBytes)],
         ['header, layer shapes, checksum', bytes(f.rest), bytes(q.rest)],
         ['file', h('strong', { class: 'size-fp32', text: bytes(fp32.sizeBytes) }), h('strong', { class: 'size-int8', text: bytes(int8.sizeBytes) })],

@@ -8,6 +8,7 @@ import { jobStatus } from '../../data/status.js';
 import { baseOptions, chartFigure } from '../../ui/charts.js';
 import { fill, h, radioGroup } from '../../ui/dom.js';
 import { SCHEME_LABELS } from './data.js';
+import { grouped } from '../../ui/format.js';
 
 // Fashion-MNIST's classes by label (also data-loader.js's CLASS_NAMES; the page must not load that file first).
 export const CLASS_NAMES = Object.freeze(['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot']);
@@ -112,11 +113,11 @@ function trainedView({ lab, scheme, onScheme }) {
     verdict.textContent = `Per tensor: ${compareAccuracy(r.tensor.accuracy, r.fp32.accuracy)}. Per channel: ${compareAccuracy(r.channel.accuracy, r.fp32.accuracy)}. ` +
       `One standard error of an accuracy near 87% over 10,000 images is about 0.3 points, so a smaller difference says nothing about which version is better: int8 changes which images are misclassified (below) far more than how many.`;
     confusion.update((c) => confusionChart(c, int8, r.fp32),
-      `Rows are the true classes, columns the int8 network’s predictions (${SCHEME_LABELS[current]}); the diagonal holds the ${int8.correct.toLocaleString('en-US')} correct answers. ` +
+      `Rows are the true classes, columns the int8 network’s predictions (${SCHEME_LABELS[current]}); the diagonal holds the ${grouped(int8.correct)} correct answers. ` +
       `The largest confusions: ${topConfusions(int8).join('; ')}. Hover a cell for its count and float32’s.`);
     gridText.textContent = int8.disagree === 0
       ? 'float32 and int8 give the same class for every test image.'
-      : `float32 and int8 (${SCHEME_LABELS[current]}) give different classes for ${int8.disagree} of ${r.count.toLocaleString('en-US')} test images` +
+      : `float32 and int8 (${SCHEME_LABELS[current]}) give different classes for ${int8.disagree} of ${grouped(r.count)} test images` +
         `${int8.disagree > int8.shown.length ? `; the first ${int8.shown.length} are shown` : ''}. Most are images the network is unsure about (a shirt or a pullover?), where a small change of the outputs swaps the top two classes.`;
     fill(grid, int8.shown.map((index, j) => imageFigure(int8.pixels.subarray(j * 784, (j + 1) * 784),
       { index, label: r.labels[index], fp32: r.fp32.predictions[index], int8: int8.predictions[index] })));

@@ -7,7 +7,7 @@ import { createViewState } from '../../app/state.js';
 import { jobStatus } from '../../data/status.js';
 import { baseOptions, chartFigure, logAxis } from '../../ui/charts.js';
 import { fill, h, slider, fillTable } from '../../ui/dom.js';
-import { dB, exact, sig } from '../../ui/format.js';
+import { dB, exact, grouped, sig } from '../../ui/format.js';
 import { skewedWeights } from './data.js';
 
 const NOISE_POINTS = 0.3;
@@ -110,7 +110,7 @@ function levelsChart(c, { counts, offset, total }) {
   options.scales.y.title = undefined;
   options.plugins.tooltip.callbacks = {
     title: () => '',
-    label: (item) => `level ${item.raw.q}: ${item.raw.n.toLocaleString('en-US')} values (${(100 * item.raw.n / total).toPrecision(2)}%)`,
+    label: (item) => `level ${item.raw.q}: ${grouped(item.raw.n)} values (${(100 * item.raw.n / total).toPrecision(2)}%)`,
   };
   return {
     type: 'matrix',
@@ -189,7 +189,7 @@ function mountLab(root, { lab, params, spec, setParams }) {
     const usedSym = r.symCounts.filter((n) => n > 0).length;
     const usedAff = r.affCounts.filter((n) => n > 0).length;
     const total = r.values;
-    const where = `${total.toLocaleString('en-US')} activations of ${r.images.toLocaleString('en-US')} test images (${(100 * r.zeros / total).toFixed(1)}% exactly 0, the largest ${sig(r.max, 4)})`;
+    const where = `${grouped(total)} activations of ${grouped(r.images)} test images (${(100 * r.zeros / total).toFixed(1)}% exactly 0, the largest ${sig(r.max, 4)})`;
     symFigure.update((c) => levelsChart(c, { counts: r.symCounts, offset: 128, total }),
       `Symmetric int8 over [−${sig(r.max, 4)}, ${sig(r.max, 4)}]: the ${where} use ${usedSym} of the 256 codes. Every negative code is empty: a ReLU never outputs a negative value, so half the grid is wasted (and −128 is never used by symmetric quantization at all).`);
     affFigure.update((c) => levelsChart(c, { counts: r.affCounts, offset: 0, total }),

@@ -7,7 +7,7 @@ import { createViewState } from '../../app/state.js';
 import { jobStatus } from '../../data/status.js';
 import { baseOptions, chartFigure, signedTicks } from '../../ui/charts.js';
 import { fill, h, numberSpan, radioGroup, slider, table } from '../../ui/dom.js';
-import { exact, sig } from '../../ui/format.js';
+import { exact, grouped, sig } from '../../ui/format.js';
 import {
   bitsPerWeight, configText, GRANULARITIES, GRIDS, LAST_IDS, LAYERS, layerPayload, layerSchemes, modelBytes, NOISE_POINTS,
 } from './data.js';
@@ -127,7 +127,7 @@ function histogramChart(c, hist, levels, drawLevels) {
   });
   options.plugins.tooltip.callbacks = {
     title: (items) => `${sig(items[0].raw.x - width / 2, 3)} … ${sig(items[0].raw.x + width / 2, 3)}`.replaceAll('-', '−'),
-    label: (item) => `${item.raw.y.toLocaleString('en-US')} weights`,
+    label: (item) => `${grouped(item.raw.y)} weights`,
   };
   options.plugins.annotation = {
     annotations: drawLevels ? Object.fromEntries(levels.map((v, k) => [`level${k}`,
@@ -268,7 +268,7 @@ function mountLab(root, { lab, params, spec, setParams }) {
       const delta = 100 * (p.accuracy - fp);
       const deltaText = p === refs[0] ? '—' : Math.abs(delta) <= NOISE_POINTS ? `${sig(delta, 2).replace(/^(?!−)/, '+')} (noise)` : sig(delta, 3).replace(/^(?!−)/, '+');
       return [p.label,
-        numberSpan(kB(p.bytes), `${p.bytes.toLocaleString('en-US')} bytes`),
+        numberSpan(kB(p.bytes), `${grouped(p.bytes)} bytes`),
         p.fromFile ? 'file' : 'computed',
         numberSpan(sig(p.bitsPerWeight, 4), exact(p.bitsPerWeight)),
         numberSpan(percent(p.accuracy), exact(p.accuracy), { class: 'ex7-acc' }),
@@ -295,8 +295,8 @@ function mountLab(root, { lab, params, spec, setParams }) {
     const first = layerPayload(schemes[0], LAYERS[0]);
     const n = LAYERS[0].rows * LAYERS[0].cols;
     cost.update((c) => costChart(c, nf4 ? 4 : bits, schemes[0].gran),
-      `Layer 1 has ${n.toLocaleString('en-US')} weights. At ${nf4 ? 4 : bits} bits the values take ${sig((8 * first.valueBytes) / n, 3)} bits per weight; ` +
-      `${GRANULARITIES[schemes[0].gran].label} adds ${sig((8 * first.scaleBytes) / n, 3)} bits per weight of float32 scales (${first.scaleBytes.toLocaleString('en-US')} bytes). ` +
+      `Layer 1 has ${grouped(n)} weights. At ${nf4 ? 4 : bits} bits the values take ${sig((8 * first.valueBytes) / n, 3)} bits per weight; ` +
+      `${GRANULARITIES[schemes[0].gran].label} adds ${sig((8 * first.scaleBytes) / n, 3)} bits per weight of float32 scales (${grouped(first.scaleBytes)} bytes). ` +
       'Per tensor and per channel the scales cost next to nothing; groups of 16 cost 2 extra bits per weight, as much as going from 4 to 6 bits.' +
       (nf4 && gran === 'tensor' ? ' NF4 keeps an absmax per block of a row, so “per tensor” means one block per row here.' : ''));
     chosenText.textContent = `Set above: ${configText(schemes)}, ${sig(bitsPerWeight(schemes), 3)} bits per weight with the scales, a model file of ${kB(modelBytes(schemes))}.` +
@@ -333,7 +333,7 @@ function mountLab(root, { lab, params, spec, setParams }) {
     const drawLevels = levels.length <= MAX_LEVEL_LINES;
     const usedLevels = Array.from(hist.used).filter((u) => u > 0).length;
     histogram.update((c) => histogramChart(c, hist, levels, drawLevels),
-      `Layer ${l + 1}’s ${hist.total.toLocaleString('en-US')} weights, each divided by the largest magnitude of its scale group (${hist.groups.toLocaleString('en-US')} group${hist.groups === 1 ? '' : 's'}, ${schemeTextLong(s)}), ` +
+      `Layer ${l + 1}’s ${grouped(hist.total)} weights, each divided by the largest magnitude of its scale group (${grouped(hist.groups)} group${hist.groups === 1 ? '' : 's'}, ${schemeTextLong(s)}), ` +
       `${drawLevels ? `with the grid’s ${levels.length} levels as dashed lines` : `on a grid of ${levels.length} levels (too close together to draw)`}. ` +
       `${sig(100 * hist.zeroShare, 3)}% of the weights round to 0 and ${sig(100 * hist.edgeShare, 3)}% to the two outermost levels; ${usedLevels} of the ${levels.length} levels are used. ` +
       (s.grid === 'nf4' ? 'NF4’s levels are dense near 0, where the weights are.' : 'The larger the groups, the narrower the bell: a few large weights stretch the range and the rest fall on the levels near 0.'));

@@ -8,7 +8,7 @@ import { createViewState } from '../../app/state.js';
 import { jobStatus } from '../../data/status.js';
 import { baseOptions, chartFigure, logAxis } from '../../ui/charts.js';
 import { fill, h, radioGroup, slider, table } from '../../ui/dom.js';
-import { exact, sig } from '../../ui/format.js';
+import { exact, grouped, sig } from '../../ui/format.js';
 import { groupLabel, groupSizeOf, METHOD_IDS, METHODS, methodKey } from './data.js';
 
 const NOISE_POINTS = 0.3;
@@ -173,7 +173,7 @@ function mountLab(root, { lab, params, spec, setParams }) {
   const groupRadios = radios('group', 'Scales', groupLabel);
   const dampRadios = radios('damp', 'GPTQ damping λ', (v) => v);
   const alphaRadios = radios('alpha', 'AWQ α', (v) => (v === 'search' ? 'searched' : v));
-  const countRadios = radios('n', 'Calibration images', (v) => Number(v).toLocaleString('en-US'));
+  const countRadios = radios('n', 'Calibration images', (v) => grouped(Number(v)));
 
   const toy = toyLayer(lab);
   const toyFigure = chartFigure({ title: 'A small layer, quantized here: round-to-nearest against GPTQ' });
@@ -228,7 +228,7 @@ function mountLab(root, { lab, params, spec, setParams }) {
     accuracy.update((c) => accuracyChart(c, { results: r, fp32 }),
       `${scheme}: ${done.map((m) => `${METHODS[m].long} ${percent(r[m].accuracy)}`).join(', ')}${fp32 !== null ? `; float32 ${percent(fp32)}` : ''}.${pendingText}`);
     fill(tableHost, table({
-      caption: `${scheme}; GPTQ and AWQ calibrated on ${Number(s.n).toLocaleString('en-US')} images; float32 ${fp32 === null ? '…' : percent(fp32)}`,
+      caption: `${scheme}; GPTQ and AWQ calibrated on ${grouped(Number(s.n))} images; float32 ${fp32 === null ? '…' : percent(fp32)}`,
       columns: ['method', 'test accuracy', 'vs float32 (points)', 'layer 1 error', 'layer 2 error', 'AWQ α per layer', 'time'],
       rows: SHOWN.map((m) => {
         const e = r[m];
@@ -239,7 +239,7 @@ function mountLab(root, { lab, params, spec, setParams }) {
           d === null ? '…' : `${signedPoints(d)}${Math.abs(d) < NOISE_POINTS ? ' (noise)' : ''}`,
           errs ? cell(errs[0], sig(errs[0], 4)) : '…', errs ? cell(errs[1], sig(errs[1], 4)) : '…',
           m === 'awq' && e.alphas ? e.alphas.map((a) => sig(a, 2)).join(', ') : '—',
-          `${e.ms < 10 ? e.ms.toFixed(1) : Math.round(e.ms).toLocaleString('en-US')} ms`];
+          `${e.ms < 10 ? e.ms.toFixed(1) : grouped(Math.round(e.ms))} ms`];
       }),
     }));
     if (done.length === SHOWN.length) {
@@ -260,7 +260,7 @@ function mountLab(root, { lab, params, spec, setParams }) {
         : 'The errors appear when GPTQ or AWQ has run (round-to-nearest uses no calibration images).');
     const g = r.gptq;
     timing.textContent = g
-      ? `The whole GPTQ run over both layers — Hessians from ${Number(s.n).toLocaleString('en-US')} images, two factorizations, every column, layer 2’s inputs through the quantized layer 1 — took ${Math.round(g.ms).toLocaleString('en-US')} ms in this browser’s worker.`
+      ? `The whole GPTQ run over both layers — Hessians from ${grouped(Number(s.n))} images, two factorizations, every column, layer 2’s inputs through the quantized layer 1 — took ${grouped(Math.round(g.ms))} ms in this browser’s worker.`
       : '';
   }
 
