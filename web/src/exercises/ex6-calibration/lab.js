@@ -7,7 +7,7 @@ import { createViewState } from '../../app/state.js';
 import { jobStatus } from '../../data/status.js';
 import { baseOptions, chartFigure, logAxis } from '../../ui/charts.js';
 import { fill, h, radioGroup, fillTable } from '../../ui/dom.js';
-import { exact, sig } from '../../ui/format.js';
+import { exact, grouped, sig } from '../../ui/format.js';
 import { BITS, CALIBRATION_SIZES, CURVE_METHODS, METHOD_IDS, METHODS } from './data.js';
 
 const NOISE_POINTS = 0.3;
@@ -56,7 +56,7 @@ function histogramChart(c, r, chosen, label) {
   });
   options.plugins.tooltip.callbacks = {
     title: (items) => `${sig(items[0].raw.x - width / 2, 3)} … ${sig(items[0].raw.x + width / 2, 3)}`,
-    label: (item) => `${item.raw.y.toLocaleString('en-US')} values`,
+    label: (item) => `${grouped(item.raw.y)} values`,
   };
   options.plugins.annotation = {
     annotations: {
@@ -123,10 +123,11 @@ const sample = (lab) => Array.from(lab.randn(6, 4000), (v) => (v > 0 ? v * v : 0
  */
 function errorParts(lab, x, bits) {
   const max = Math.max(...x);
+  const x32 = Float32Array.from(x); // what fakeQuantize takes: converted once, not in each of the 40 calls
   const parts = [];
   for (let i = 1; i <= 40; i++) {
     const hi = (max * i) / 40;
-    const { recovered } = lab.fakeQuantize(x, { lo: 0, hi, bits });
+    const { recovered } = lab.fakeQuantize(x32, { lo: 0, hi, bits });
     let rounding = 0;
     let clipping = 0;
     x.forEach((v, k) => {
@@ -193,7 +194,7 @@ function mountLab(root, { lab, params, spec, setParams }) {
     const label = METHODS[method].label;
     const zeros = (100 * r.zeros) / r.values;
     histogram.update((c) => histogramChart(c, r, chosen, label),
-      `${r.values.toLocaleString('en-US')} activations (${zeros.toFixed(1)}% exactly 0, left out of the histogram; the largest ${sig(r.max, 4)}). ` +
+      `${grouped(r.values)} activations (${zeros.toFixed(1)}% exactly 0, left out of the histogram; the largest ${sig(r.max, 4)}). ` +
       `${label} at ${bits} bits chooses ${rangeText(chosen)}: ${chosen.clipped === 0 ? 'no value is clipped' : `${(100 * chosen.clipped).toPrecision(2)}% of the values lie beyond hi and are clipped to it`}, ` +
       `the step is ${sig(chosen.scale, 4)}, and the activation MSE is ${sig(chosen.mse, 4)}. Static quantization with this range scores ${percent(chosen.accuracy)} on the test images.`);
     const best = (b) => Math.max(...METHOD_IDS.map((id) => r.methods[id][b].accuracy));
