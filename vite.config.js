@@ -17,7 +17,7 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 // The registry, imported by Node at run time (a path in a variable: bundling the config must not follow its page
 // loaders into the pages' own imports).
 const registryPath = pathToFileURL(`${root}web/src/exercises/registry.js`).href;
-const { EXERCISES } = await import(registryPath);
+const { EXERCISES, pageModule } = await import(registryPath);
 
 // Public name in dist/ -> where the file comes from (the JS facade is source; the modules are build output).
 const API_FILES = {
@@ -80,11 +80,15 @@ const PRELOADS = [
 ];
 const ROUTE_PRELOAD = 'quantlab-preload.js';
 
-/** dist/quantlab-preload.js: preloads the SIMD build of the module the hash's exercise needs (the landing page: 'core'). */
+/**
+ * dist/quantlab-preload.js: preloads the SIMD build of the module the hash's exercise draws with (registry.js's
+ * pageModule; the landing page: 'core'). (Preloading the page's JavaScript chunks the same way was measured: no
+ * earlier first chart, and each inserted link costs the main thread a few milliseconds before it.)
+ */
 function routePreload() {
-  const modules = Object.fromEntries(EXERCISES.map((e) => [e.id, e.wasm ?? 'full']));
+  const modules = Object.fromEntries(EXERCISES.map((e) => [e.id, pageModule(e)]));
   return `// Written by vite.config.js from the registry: fetches (and lets the browser compile) the WebAssembly module the
-// page's exercise needs while the page's code loads. app/main.js loads the same files.
+// page's exercise draws with while the page's code loads. app/main.js loads the same files.
 (() => {
   const modules = ${JSON.stringify(modules)};
   const id = new RegExp('^#/?([a-z0-9]+)').exec(location.hash)?.[1];

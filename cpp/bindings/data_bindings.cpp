@@ -1,4 +1,5 @@
-// Embind bindings of datasets, evaluation and calibration (dataset.hpp, evaluate.hpp, calibration.hpp).
+// Embind bindings of datasets, evaluation and calibration (dataset.hpp, evaluate.hpp, calibration.hpp); the
+// activation grid itself (fakeQuantize, activationQuantParams) is bound with the core: activation_bindings.cpp.
 // Errors are returned as JS Error values, arrays copied in and out (js_interop.hpp).
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
@@ -7,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "activation_interop.hpp"
 #include "dataset_handle.hpp"
 #include "js_interop.hpp"
 #include "model_handle.hpp"
@@ -39,10 +41,6 @@ val evaluation_to_js(const quantlab::Evaluation& e) {
   o.set("confusion", confusion);
   o.set("predictions", to_js(e.predictions, "Uint8Array"));
   return o;
-}
-
-quantlab::ActivationQuant spec_from(double bits, double lo, double hi, const std::string& scheme) {
-  return {quantlab::bits_from_number(bits), lo, hi, quantlab::quant_scheme_from_name(scheme)};
 }
 
 // [{bits, lo, hi, scheme}, ...]: one per hidden layer (the facade has checked the types).
@@ -81,35 +79,6 @@ val hidden_activations(const ModelHandle& model, const DatasetHandle& data, doub
     o.set("values", to_js(values, "Float32Array"));
     o.set("rows", values.size() / width);
     o.set("cols", width);
-    return o;
-  });
-}
-
-val quant_params_to_js(const quantlab::QuantParams& p) {
-  val o = val::object();
-  o.set("scale", p.scale);
-  o.set("zeroPoint", p.zero_point);
-  o.set("qmin", p.qmin);
-  o.set("qmax", p.qmax);
-  return o;
-}
-
-val activation_quant_params(double bits, double lo, double hi, std::string scheme) {
-  return guarded([&] { return quant_params_to_js(quantlab::activation_quant_params(spec_from(bits, lo, hi, scheme))); });
-}
-
-val fake_quantize(val values, double bits, double lo, double hi, std::string scheme) {
-  return guarded([&] {
-    const std::vector<float> x = from_js<float>(values);
-    const quantlab::ActivationQuant spec = spec_from(bits, lo, hi, scheme);
-    const std::vector<double> recovered = quantlab::fake_quantize(x, spec);
-    const quantlab::ErrorStats s = quantlab::error_stats(std::vector<double>(x.begin(), x.end()), recovered);
-    val o = quant_params_to_js(quantlab::activation_quant_params(spec));
-    o.set("recovered", to_js(recovered, "Float64Array"));
-    o.set("mse", s.mse);
-    o.set("maxAbs", s.max_abs);
-    o.set("sqnrDb", s.sqnr_db);
-    o.set("signalPower", s.signal_power);
     return o;
   });
 }
@@ -164,8 +133,7 @@ EMSCRIPTEN_BINDINGS(data) {
   function("loadDataset", &load_dataset);
   function("evaluateModel", &evaluate_model);
   function("hiddenActivations", &hidden_activations);
-  function("activationQuantParams", &activation_quant_params);
-  function("fakeQuantize", &fake_quantize);
+  // activationQuantParams and fakeQuantize: activation_bindings.cpp (in every module).
   function("calibrate", &calibrate);
   function("evaluateFakeQuant", &evaluate_fake_quant);
   function("evaluateStatic", &evaluate_static);

@@ -1,5 +1,6 @@
-// Embind bindings of the quantization core (quantize.hpp, metrics.hpp, numpy_random.hpp), and the allocator's
-// count, which every WebAssembly module links (this file is in each of them: cpp/bindings/CMakeLists.txt).
+// Embind bindings of the quantization core (quantize.hpp, metrics.hpp, numpy_random.hpp), NF4's 16 levels
+// (lowbit.hpp: a table, which exercise 7's page draws before it needs the rest of the low-bit core), and the
+// allocator's count, which every WebAssembly module links (this file is in each of them: cpp/bindings/CMakeLists.txt).
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
@@ -11,6 +12,7 @@
 #include "js_interop.hpp"
 
 #include "quantlab/errors.hpp"
+#include "quantlab/lowbit.hpp"
 #include "quantlab/metrics.hpp"
 #include "quantlab/numpy_random.hpp"
 #include "quantlab/quantize.hpp"
@@ -171,11 +173,17 @@ val error_vs_bits(val x, double min_bits, double max_bits) {
 // Bytes malloc has handed out and not taken back: what create/delete loops must return to.
 double allocated_bytes() { return static_cast<double>(mallinfo().uordblks); }
 
+val nf4_codebook() {
+  const auto& c = quantlab::nf4_codebook();
+  return to_js(std::vector<float>(c.begin(), c.end()), "Float32Array");
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(quantize) {
   using emscripten::function;
   function("randn", &random_normal);
+  function("nf4Codebook", &nf4_codebook);
   function("rand", &random_uniform);
   function("symmetricQuantize", &symmetric_quantize);
   function("symmetricDequantize", &symmetric_dequantize);

@@ -47,6 +47,14 @@ describe('WebAssembly modules', () => {
       });
       assert.throws(() => lab.loadDataset(new Uint8Array(16), new Uint8Array(8)), /'core' WebAssembly module, which has no 'loadDataset'/);
       assert.throws(() => lab.packInt4([1, 2]), /'core' WebAssembly module, which has no 'packInt4'/);
+      // What the pages of exercises 5, 6, 7 and 9 draw with it (registry `pageWasm`), equal to the full module's.
+      const full = await createQuantLab({ simd });
+      const x = lab.randn(3, 500);
+      const range = { bits: 4, lo: -1, hi: 2, scheme: 'affine' };
+      assert.deepEqual(lab.fakeQuantize(x, range), full.fakeQuantize(x, range));
+      assert.deepEqual(lab.activationQuantParams(range), full.activationQuantParams(range));
+      assert.deepEqual(lab.nf4Codebook(), full.nf4Codebook());
+      assert.equal(lab.nf4Codebook().length, 16);
     });
   }
 

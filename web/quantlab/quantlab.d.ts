@@ -12,8 +12,9 @@ export interface CreateOptions {
   simd?: 'auto' | boolean;
   /**
    * Which WebAssembly module to load (default 'full': every method). 'core' (random numbers, quantization and its
-   * errors) and 'data' (core + models, number formats, datasets, evaluation, calibration, modelWithWeightsIn) are
-   * smaller; a method whose bindings the module lacks throws an Error naming the module to use.
+   * errors, fakeQuantize, activationQuantParams, nf4Codebook) and 'data' (core + models, number formats, datasets,
+   * evaluation, calibration, modelWithWeightsIn) are smaller; a method whose bindings the module lacks throws an
+   * Error naming the module to use.
    */
   module?: WasmModuleName;
   /**

@@ -53,6 +53,16 @@ export function loadLab(options = { simd: 'auto' }) {
 }
 
 /**
+ * A lab that holds at least `module`: `lab` itself when it does, else that module, loaded on this page once (and kept
+ * by loadLab). A page that draws with a smaller module (a registry entry's `pageWasm`) hands its jobs, tasks and
+ * workers the larger one the exercise needs (`wasm`) through this, after its first chart.
+ * @returns {Promise<import('../../quantlab/quantlab.js').QuantLab>}
+ */
+export function labWith(lab, module = 'full') {
+  return lab && WASM_MODULES.indexOf(lab.module) >= WASM_MODULES.indexOf(module) ? Promise.resolve(lab) : loadLab({ module });
+}
+
+/**
  * The URL of exercise 4's timing worker, the same module the benchmark drives (start it with module-worker.js's
  * startModuleWorker: it may be on another origin).
  */

@@ -11,8 +11,9 @@
 // when the article's data-hide lists them. Learner mode is not even loaded when the editor is hidden; otherwise
 // it loads (CodeMirror, the tasks, the runner worker) when the learner reaches "Your turn" or moves the keyboard
 // focus into it, so that the first chart never waits for the editor.
-import { EXERCISES, exerciseById } from '../exercises/registry.js';
+import { EXERCISES, exerciseById, exerciseModule } from '../exercises/registry.js';
 import { h, prose } from '../ui/dom.js';
+import { labWith } from './core.js';
 import { statusBadge } from './status-badge.js';
 
 /** "Next exercise →" after a pass: the next exercise in the registry's order, or back to the list after the last. */
@@ -124,11 +125,13 @@ export async function mountExercise(root, id, { lab, params, setParams = () => {
       h('progress', { 'aria-label': 'Loading the editor' }), h('span', { text: 'Loading the editor…' })));
     if (hadFocus) learnerHost.focus();
     try {
-      const [{ mountLearner }, tasks] = await Promise.all([import('../learner/learner.js'), entry.tasks()]);
+      // The tasks run on the exercise's module, which may be larger than the one the page drew with.
+      const [{ mountLearner }, tasks, taskLab] = await Promise.all([import('../learner/learner.js'), entry.tasks(),
+        labWith(lab, exerciseModule(entry))]);
       if (destroyed) return;
       learnerHost.replaceChildren();
       learner = mountLearner(learnerHost, {
-        exercise: id, task: tasks.default, lab, codeKey, onProgress: progress,
+        exercise: id, task: tasks.default, lab: taskLab, codeKey, onProgress: progress,
         next: nextLink ? nextExercise(id) : null,
         onResult: (result) => labView?.learnerResult?.(result),
       });

@@ -2,7 +2,7 @@
 // landing page or an exercise into <main>, with "Copy embed code" under an exercise. Also writes the header's nav
 // (one link per exercise of the registry, in its order), and wires the theme switch and "Erase my data".
 import '../ui/style.css';
-import { EXERCISES, exerciseById } from '../exercises/registry.js';
+import { EXERCISES, exerciseById, pageModule } from '../exercises/registry.js';
 import { h, fill } from '../ui/dom.js';
 import { chooseTheme, currentChoice, initTheme } from '../ui/theme.js';
 import { loadLab } from './core.js';
@@ -129,7 +129,7 @@ async function show({ focus = true } = {}) {
       view = mountLanding(app, { lab });
     } else {
       // The WebAssembly module this exercise needs (registry `wasm`): loaded now if the page has none that holds it.
-      const [{ mountExercise }, routeLab] = await Promise.all([import('./exercise-page.js'), loadLab({ module: exerciseById(route).wasm })]);
+      const [{ mountExercise }, routeLab] = await Promise.all([import('./exercise-page.js'), loadLab({ module: pageModule(exerciseById(route)) })]);
       if (token !== navigation) return;
       const setParams = (next) => link.write(formatHash(route, next));
       view = withEmbedCode(await mountExercise(app, route, { lab: routeLab, params, setParams, nextLink: true }), route);
@@ -188,8 +188,9 @@ async function start() {
   const entry = exerciseById(route);
   const prefetch = (entry ? Promise.all([import('./exercise-page.js'), entry.page()]) : import('./landing.js')).catch(() => {});
   try {
-    // The landing page needs the smallest module; an exercise the one its registry entry names.
-    lab = await loadLab({ module: entry ? entry.wasm : 'core' });
+    // The landing page needs the smallest module; an exercise the one its page draws with (registry.js's pageModule:
+    // its tasks and jobs load theirs after the first chart).
+    lab = await loadLab({ module: entry ? pageModule(entry) : 'core' });
   } catch (e) {
     fill(app, h('p', { class: 'error-text', role: 'alert',
       text: `QuantLab could not start: ${e.message}. It needs a browser with WebAssembly (any browser from 2018 on).` }));

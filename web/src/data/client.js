@@ -4,7 +4,8 @@
 // (worker.js) that runs an exercise's job on them: the 10,000-image evaluations never block the page.
 //
 // An exercise's jobs are its folder's jobs.js: export default {name: async (ctx) => result} (see worker.js).
-import { assetUrl } from '../app/core.js';
+import { assetUrl, labWith } from '../app/core.js';
+import { exerciseById, exerciseModule } from '../exercises/registry.js';
 import { startModuleWorker } from '../app/module-worker.js';
 import dataWorkerUrl from './worker.js?worker&url';
 
@@ -87,7 +88,11 @@ export function runDataJob({ lab, exercise, job, params = {}, needs, onProgress 
       const sum = known ? all.reduce((s, p) => s + p.total, 0) : null;
       onProgress({ fraction: sum ? DOWNLOAD_SHARE * Math.min(1, done / sum) : null, text: `Downloading the data: ${(done / 1e6).toFixed(1)} MB${sum ? ` of ${(sum / 1e6).toFixed(1)} MB` : ''}` });
     };
-    Promise.all(needs.map((name) => loadFile(name, report(name), controller.signal))).then((parts) => {
+    // The worker gets the compiled module the exercise's jobs need (registry `wasm`): the page's own when it holds
+    // that much, else loaded on the page once (without it, the worker loads its own).
+    const entry = exerciseById(exercise);
+    const jobLab = labWith(lab, entry ? exerciseModule(entry) : 'full').catch(() => null);
+    Promise.all([Promise.all(needs.map((name) => loadFile(name, report(name), controller.signal))), jobLab]).then(([parts, coreLab]) => {
       if (controller.signal.aborted) throw cancelled();
       const data = Object.fromEntries(needs.map((name, i) => [name, parts[i]]));
       onProgress({ fraction: DOWNLOAD_SHARE, text: 'Starting the worker…' });
@@ -104,7 +109,7 @@ export function runDataJob({ lab, exercise, job, params = {}, needs, onProgress 
         e.preventDefault();
         reject(new Error(`the data worker failed${e.message ? `: ${e.message}` : ''}`));
       });
-      const core = { simd: lab?.simd ?? 'auto', wasmModule: lab?.wasmModule };
+      const core = { simd: coreLab?.simd ?? 'auto', wasmModule: coreLab?.wasmModule };
       try {
         worker.postMessage({ type: 'init', ...core });
       } catch {

@@ -1,5 +1,5 @@
 // The module worker of the real-data pages (client.js starts one per job). Protocol:
-//   page -> worker  {type: 'init', simd, wasmModule}: the page's compiled WebAssembly (nothing fetched again)
+//   page -> worker  {type: 'init', simd, wasmModule}: the WebAssembly the job needs, compiled on the page (nothing fetched again)
 //   page -> worker  {type: 'job', exercise, job, params, files}: files holds the checked idx bytes
 //                   ({test|calibration: {images, labels, count}}) and the model's bytes ({model: {model}})
 //   worker -> page  {type: 'progress', fraction, text} … then {type: 'done', result} or {type: 'error', message}

@@ -3,7 +3,7 @@
 // the learner's code, mounts the exercise (app/exercise-page.js) and reports progress to emit().
 import { loadLab } from '../app/core.js';
 import { mountExercise } from '../app/exercise-page.js';
-import { exerciseById } from '../exercises/registry.js';
+import { exerciseById, pageModule } from '../exercises/registry.js';
 import { formatHash } from '../app/state.js';
 import { fill, h } from '../ui/dom.js';
 import { themeChanged } from '../ui/theme.js';
@@ -94,7 +94,8 @@ export function mountEmbed(root, options, { emit = () => {} } = {}) {
       h('progress', { 'aria-label': 'Loading QuantLab' }), h('span', { text: 'Loading QuantLab…' })));
     let lab;
     try {
-      lab = await loadLab({ module: exerciseById(current.route)?.wasm }); // the module the exercise needs
+      const entry = exerciseById(current.route);
+      lab = await loadLab({ module: entry && pageModule(entry) }); // the module the exercise's page draws with
     } catch (e) {
       const foreign = new URL(import.meta.url).origin !== location.origin;
       fail(`the lab could not start: ${e.message}.${foreign

@@ -17,6 +17,9 @@
 //           (random numbers, quantization and its errors), 'data' (core + models, number formats, datasets,
 //           evaluation, calibration) or 'full' (everything, the default when left out: low-bit weights, GPTQ, AWQ,
 //           training, QAT). The smaller, the sooner the page's first chart.
+//   pageWasm  the smaller module the page itself draws with, when its first chart needs less than `wasm` (leave
+//           out: `wasm`). The page gets that lab; its tasks, data jobs and workers get `wasm`'s, loaded after the
+//           first chart (app/core.js's labWith).
 // Data files (a data set, a trained model) are the folder's own business: see app/core.js's assetUrl().
 import { choice, int, numberList } from '../app/params.js';
 import { WASM_MODULES } from '../app/core.js';
@@ -121,6 +124,7 @@ const ENTRIES = [
     page: () => import('./ex5-zero-point/lab.js'),
     tasks: () => import('./ex5-zero-point/tasks.js'),
     wasm: 'data',
+    pageWasm: 'core', // the grids are drawn at once; the activations and accuracies come from a data job
   },
   {
     id: 'ex6',
@@ -136,6 +140,7 @@ const ENTRIES = [
     page: () => import('./ex6-calibration/lab.js'),
     tasks: () => import('./ex6-calibration/tasks.js'),
     wasm: 'data',
+    pageWasm: 'core', // the synthetic activations' grid is drawn at once; calibration and accuracies in a data job
   },
   {
     id: 'ex7',
@@ -153,6 +158,7 @@ const ENTRIES = [
     },
     page: () => import('./ex7-low-bit/lab.js'),
     tasks: () => import('./ex7-low-bit/tasks.js'),
+    pageWasm: 'core', // the costs and the grid's levels are drawn at once; the measurements run in a data job
   },
   {
     id: 'ex8',
@@ -186,6 +192,7 @@ const ENTRIES = [
     },
     page: () => import('./ex9-qat/lab.js'),
     tasks: () => import('./ex9-qat/tasks.js'),
+    pageWasm: 'core', // the fake quantizer's picture is drawn at once; the training runs in the exercise's worker
   },
 ];
 
@@ -210,6 +217,8 @@ export function checkEntries(entries) {
     if (typeof e.page !== 'function') throw new Error(`${name}: page must be a loader, () => import('./${e.id}-${e.slug}/lab.js')`);
     if (e.tasks !== undefined && typeof e.tasks !== 'function') throw new Error(`${name}: tasks must be a loader or absent`);
     if (e.wasm !== undefined && !WASM_MODULES.includes(e.wasm)) throw new Error(`${name}: wasm must be one of ${WASM_MODULES.join(', ')} or absent`);
+    if (e.pageWasm !== undefined && WASM_MODULES.indexOf(e.pageWasm) < 0) throw new Error(`${name}: pageWasm must be one of ${WASM_MODULES.join(', ')} or absent`);
+    if (WASM_MODULES.indexOf(e.pageWasm) > WASM_MODULES.indexOf(e.wasm ?? 'full')) throw new Error(`${name}: pageWasm cannot be larger than wasm`);
   }
   return entries;
 }
@@ -219,6 +228,12 @@ export const EXERCISES = Object.freeze(checkEntries(ENTRIES).map((e) => Object.f
 
 /** The entry with this id ('ex2'), or undefined. */
 export const exerciseById = (id) => EXERCISES.find((e) => e.id === id);
+
+/** The WebAssembly module an exercise's page draws with ('core', 'data' or 'full'): its pageWasm, else its wasm. */
+export const pageModule = (entry) => entry.pageWasm ?? entry.wasm ?? 'full';
+
+/** The WebAssembly module an exercise's tasks, data jobs and workers need: its wasm ('full' when left out). */
+export const exerciseModule = (entry) => entry.wasm ?? 'full';
 
 /** The entry with this number (2), or undefined. */
 export const exerciseByNumber = (number) => EXERCISES.find((e) => e.number === number);

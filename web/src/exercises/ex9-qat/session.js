@@ -1,7 +1,9 @@
 // The page's side of exercise 9's training worker (worker.js): downloads the training subset, the test images and
 // the trained model once (../../data/client.js keeps the bytes for the page's life), starts the worker with the
-// page's compiled WebAssembly, and passes Start, Pause and Resume to it. Cancel terminates the worker; the next
-// Start makes a new one from the bytes already on the page. Loaded when the learner first presses Start.
+// full WebAssembly module, compiled on the page once (labWith: the page itself draws with the smallest), and passes
+// Start, Pause and Resume to it. Cancel terminates the worker; the next Start makes a new one from the bytes
+// already on the page. Loaded when the learner first presses Start.
+import { labWith } from '../../app/core.js';
 import { startModuleWorker } from '../../app/module-worker.js';
 import { loadDataFiles } from '../../data/client.js';
 import workerUrl from './worker.js?worker&url';
@@ -22,7 +24,9 @@ export function trainingSession({ lab, on }) {
   function boot() {
     controller = new AbortController();
     const { signal } = controller;
-    ready = loadDataFiles(NEEDS, { signal, onProgress: (p) => on({ type: 'download', ...p }) }).then((files) => new Promise((resolve, reject) => {
+    // The page drew with the smallest module; training needs the full one (compiled on the page once, posted below).
+    const full = labWith(lab, 'full').catch(() => null);
+    ready = Promise.all([loadDataFiles(NEEDS, { signal, onProgress: (p) => on({ type: 'download', ...p }) }), full]).then(([files, fullLab]) => new Promise((resolve, reject) => {
       if (signal.aborted) throw Object.assign(new Error('cancelled'), { name: 'AbortError' });
       on({ type: 'download', fraction: null, text: 'Starting the training worker: loading 10,000 training and 10,000 test images into it…' });
       const w = startModuleWorker(workerUrl, { name: 'quantlab-qat' });
@@ -48,7 +52,7 @@ export function trainingSession({ lab, on }) {
         if (worker === w) on({ type: 'error', id: null, message });
       });
       try {
-        w.postMessage({ type: 'init', simd: lab?.simd ?? 'auto', wasmModule: lab?.wasmModule, files });
+        w.postMessage({ type: 'init', simd: fullLab?.simd ?? 'auto', wasmModule: fullLab?.wasmModule, files });
       } catch {
         w.postMessage({ type: 'init', simd: 'auto', files });
       }
