@@ -14,7 +14,7 @@ import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 
 import { EXERCISES, exerciseModule, pageModule } from '../../web/src/exercises/registry.js';
-import { launch, withPage } from './browser.mjs';
+import { launch, repoRoot, withPage } from './browser.mjs';
 
 const BUDGET = { kB: 200, ms: 300, throttledMs: 1200 };
 const report = [];
@@ -99,7 +99,43 @@ async function gzipped(responses, urls) {
   return { files: seen.size, total, text: `${seen.size} files, ${kB(total)} gzipped (${parts})`, urls: [...seen.keys()] };
 }
 
+// The floor under the time budget on the machine running the test: a page holding nothing but Chart.js (from
+// node_modules, unbundled) that draws one 200-point scatter chart as soon as it has loaded.
+const FLOOR_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Chart.js alone</title>
+<script type="importmap">{"imports": {"@kurkle/color": "./kurkle-color.js"}}</script></head>
+<body><div style="height: 300px"><canvas id="chart"></canvas></div>
+<script type="module">
+import { Chart, Legend, LinearScale, PointElement, ScatterController, Tooltip } from './chart.js';
+Chart.register(ScatterController, LinearScale, PointElement, Tooltip, Legend);
+const data = Array.from({ length: 200 }, (_, i) => ({ x: i, y: Math.sin(i / 10) }));
+new Chart(document.getElementById('chart'), { type: 'scatter', data: { datasets: [{ label: 'sin', data }] }, options: { animation: false, maintainAspectRatio: false } });
+performance.mark('quantlab:first-chart');
+</script></body></html>`;
+
+/** Serves FLOOR_PAGE and Chart.js's files under <server>/speed-floor/ to `page`. */
+async function serveFloor(page) {
+  const files = { 'kurkle-color.js': `${repoRoot}node_modules/@kurkle/color/dist/color.esm.js` };
+  await page.route('**/speed-floor/**', (request) => {
+    const name = new URL(request.request().url()).pathname.replace(/^.*\/speed-floor\//, '');
+    if (name === 'index.html') return request.fulfill({ contentType: 'text/html', body: FLOOR_PAGE });
+    return request.fulfill({ contentType: 'text/javascript', path: files[name] ?? `${repoRoot}node_modules/chart.js/dist/${name}` });
+  });
+}
+
 describe('speed', () => {
+  it('the floor: Chart.js alone drawing one chart, on this machine', async () => {
+    const runs = { idle: [], throttled: [] };
+    for (let i = 0; i < 3; i++) {
+      for (const [kind, before] of [['idle', serveFloor], ['throttled', async (page) => { await serveFloor(page); await throttle(4)(page); }]]) {
+        await withPage(env, '', { url: `${env.url}speed-floor/index.html`, beforeGoto: before, ready: async (page) => runs[kind].push(await firstChart(page)) }, async () => {});
+      }
+    }
+    report.push(`floor: a page with nothing but Chart.js drawing one scatter chart: ${median(runs.idle).toFixed(0)} ms after navigation ` +
+      `(runs: ${runs.idle.map((t) => t.toFixed(0)).join(', ')} ms); throttled 4×: ${median(runs.throttled).toFixed(0)} ms ` +
+      `(runs: ${runs.throttled.map((t) => t.toFixed(0)).join(', ')} ms). The time budget cannot be met below this floor.`);
+  });
+
   for (const { id } of EXERCISES) {
     const route = `#/${id}`;
     it(`${route}: first chart (also throttled 4×), bytes before it, slider redraw`, async () => {

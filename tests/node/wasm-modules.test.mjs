@@ -47,13 +47,15 @@ describe('WebAssembly modules', () => {
       });
       assert.throws(() => lab.loadDataset(new Uint8Array(16), new Uint8Array(8)), /'core' WebAssembly module, which has no 'loadDataset'/);
       assert.throws(() => lab.packInt4([1, 2]), /'core' WebAssembly module, which has no 'packInt4'/);
-      // What the pages of exercises 5, 6, 7 and 9 draw with it (registry `pageWasm`), equal to the full module's.
+      // What the pages of exercises 0, 5, 6, 7 and 9 draw with it (registry `pageWasm`), equal to the full module's.
       const full = await createQuantLab({ simd });
       const x = lab.randn(3, 500);
       const range = { bits: 4, lo: -1, hi: 2, scheme: 'affine' };
       assert.deepEqual(lab.fakeQuantize(x, range), full.fakeQuantize(x, range));
       assert.deepEqual(lab.activationQuantParams(range), full.activationQuantParams(range));
       assert.deepEqual(lab.nf4Codebook(), full.nf4Codebook());
+      assert.deepEqual(lab.floatFormat(0.1, 'bfloat16'), full.floatFormat(0.1, 'bfloat16'));
+      assert.deepEqual(lab.decodeFormat(lab.encodeFormat([0.1, -3, 1e-8], 'fp8-e4m3'), 'fp8-e4m3'), full.decodeFormat(full.encodeFormat([0.1, -3, 1e-8], 'fp8-e4m3'), 'fp8-e4m3'));
       assert.equal(lab.nf4Codebook().length, 16);
     });
   }

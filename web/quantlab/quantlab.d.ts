@@ -12,7 +12,7 @@ export interface CreateOptions {
   simd?: 'auto' | boolean;
   /**
    * Which WebAssembly module to load (default 'full': every method). 'core' (random numbers, quantization and its
-   * errors, fakeQuantize, activationQuantParams, nf4Codebook) and 'data' (core + models, number formats, datasets,
+   * errors, number formats, fakeQuantize, activationQuantParams, nf4Codebook) and 'data' (core + models, datasets,
    * evaluation, calibration, modelWithWeightsIn) are smaller; a method whose bindings the module lacks throws an
    * Error naming the module to use.
    */

@@ -14,9 +14,9 @@
 //   page    () => import of the folder's lab.js: {default: {lesson, mountLab?}}
 //   tasks   () => import of the folder's tasks.js: {default: task} (learner mode; leave out for none)
 //   wasm    the WebAssembly module the page, its tasks and its workers need (app/core.js's WASM_MODULES): 'core'
-//           (random numbers, quantization and its errors), 'data' (core + models, number formats, datasets,
-//           evaluation, calibration) or 'full' (everything, the default when left out: low-bit weights, GPTQ, AWQ,
-//           training, QAT). The smaller, the sooner the page's first chart.
+//           (random numbers, quantization and its errors, number formats, an activation grid, NF4's levels), 'data'
+//           (core + models, datasets, evaluation, calibration) or 'full' (everything, the default when left out:
+//           low-bit weights, GPTQ, AWQ, training, QAT). The smaller, the sooner the page's first chart.
 //   pageWasm  the smaller module the page itself draws with, when its first chart needs less than `wasm` (leave
 //           out: `wasm`). The page gets that lab; its tasks, data jobs and workers get `wasm`'s, loaded after the
 //           first chart (app/core.js's labWith).
@@ -48,6 +48,7 @@ const ENTRIES = [
     page: () => import('./ex0-number-formats/lab.js'),
     tasks: () => import('./ex0-number-formats/tasks.js'),
     wasm: 'data',
+    pageWasm: 'core', // the formats are drawn at once; SimpleNet's sizes and the accuracies need models
   },
   {
     id: 'ex1',

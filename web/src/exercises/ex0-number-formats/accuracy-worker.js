@@ -1,6 +1,6 @@
 // Exercise 0's measurement, off the page: the trained SimpleNet with its weights in every format of
 // WEIGHT_VARIANTS, each evaluated on Fashion-MNIST's 10,000 test images. Protocol with accuracy.js:
-//   page -> worker  {type: 'start', simd, wasmModule}   (the page's compiled core: nothing is compiled twice)
+//   page -> worker  {type: 'start', simd, wasmModule}   (the 'data' module, compiled on the page: nothing is compiled twice)
 //   worker -> page  {type: 'progress', stage: 'download' | 'evaluate', fraction, done, total}
 //                   {type: 'row', index, accuracy, correct, count, mse, maxAbs, sqnrDb, overflows, underflowsToZero}
 //                   {type: 'done'} or {type: 'error', message}

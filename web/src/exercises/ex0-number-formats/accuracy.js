@@ -1,5 +1,6 @@
 // Exercise 0: the trained SimpleNet's weights in each format, measured on the 10,000 test images in a worker
 // (accuracy-worker.js) with a progress bar and Cancel: weight MSE and test accuracy per format.
+import { labWith } from '../../app/core.js';
 import { fill, h, fillTable } from '../../ui/dom.js';
 import { exact, fixed, grouped, sig } from '../../ui/format.js';
 import { WEIGHT_VARIANTS } from './data.js';
@@ -76,8 +77,9 @@ export function mountAccuracy(root, { lab, started }) {
     bar.value = 0;
     status.textContent = 'Downloading the test set and the model…';
     let start;
+    let dataLab; // the worker evaluates models: the 'data' module (the page draws with 'core'), compiled here once
     try {
-      ({ startAccuracyWorker: start } = await import('./accuracy-start.js'));
+      [{ startAccuracyWorker: start }, dataLab] = await Promise.all([import('./accuracy-start.js'), labWith(lab, 'data')]);
     } catch (e) {
       stop(`The measurement could not start: ${e.message}`);
       return;
@@ -101,7 +103,7 @@ export function mountAccuracy(root, { lab, started }) {
       }
     });
     worker.addEventListener('error', (e) => stop(`The measurement failed: ${e.message ?? 'the worker did not start'}`));
-    worker.postMessage({ type: 'start', simd: lab.simd, wasmModule: lab.wasmModule });
+    worker.postMessage({ type: 'start', simd: dataLab.simd, wasmModule: dataLab.wasmModule });
   });
   cancel.addEventListener('click', () => {
     runs += 1;

@@ -2,6 +2,7 @@
 // bit by bit (a click flips a bit); the values each format holds near it on one number line, against int8 with a
 // scale; the trained SimpleNet's weights in each format (weight MSE and test accuracy, measured in a worker); and
 // what a model's weights need in memory.
+import { labWith } from '../../app/core.js';
 import { createViewState } from '../../app/state.js';
 import { chartFigure } from '../../ui/charts.js';
 import { fieldMessage, fill, h, uid } from '../../ui/dom.js';
@@ -115,21 +116,24 @@ function mountLab(root, { lab, params, spec, setParams, started }) {
   }
 
   let memory = null;
+  let destroyed = false;
   render(); // the first chart, before the model sizes below
-  // SimpleNet's real file sizes, from models the lab builds and serializes (then frees).
-  const simpleNet = (() => {
-    const fp32 = lab.createSimpleNet(0);
-    const int8 = lab.quantizeDynamic(fp32);
+  memory = mountMemory(memoryHost, { lab, billions: params.p, spec: spec.p, setBillions: (b) => view.set({ p: b }) });
+  // SimpleNet's real file sizes, from models the lab builds and serializes (then frees): the page draws with the
+  // 'core' module, models need 'data' (registry `pageWasm`), loaded after the first chart.
+  labWith(lab, 'data').then((dataLab) => {
+    if (destroyed) return;
+    const fp32 = dataLab.createSimpleNet(0);
+    const int8 = dataLab.quantizeDynamic(fp32);
     try {
       const sizes = fp32.layerSizes;
-      const params = sizes.slice(1).reduce((sum, out, i) => sum + out * (sizes[i] + 1), 0);
-      return { params, fp32Bytes: fp32.sizeBytes, int8Bytes: int8.sizeBytes };
+      const count = sizes.slice(1).reduce((sum, out, i) => sum + out * (sizes[i] + 1), 0);
+      memory.showSimpleNet({ params: count, fp32Bytes: fp32.sizeBytes, int8Bytes: int8.sizeBytes });
     } finally {
       fp32.delete();
       int8.delete();
     }
-  })();
-  memory = mountMemory(memoryHost, { lab, billions: params.p, spec: spec.p, simpleNet, setBillions: (b) => view.set({ p: b }) });
+  }, () => {}); // without the module, the note for scale is left out (the accuracy measurement says what failed)
   const accuracy = mountAccuracy(accuracyHost, { lab, started });
 
   return {
@@ -138,6 +142,7 @@ function mountLab(root, { lab, params, spec, setParams, started }) {
       view.replace({ x: next.x, p: next.p });
     },
     destroy() {
+      destroyed = true;
       figure.destroy();
       accuracy.destroy();
     },

@@ -26,9 +26,10 @@ const billionsText = (b) => (b >= 1 ? `${sig(b, 4).replace(/\.?0+$/, '')}B` : `$
 
 /**
  * The calculator: a size picker (presets and a number input, in billions) and the table. setBillions(b) reports a
- * change (the URL state); update(b) redraws. simpleNet: {params, fp32Bytes, int8Bytes} of the lab's model.
+ * change (the URL state); update(b) redraws; showSimpleNet({params, fp32Bytes, int8Bytes}) adds the lab's own model
+ * for scale.
  */
-export function mountMemory(root, { lab, billions, spec, setBillions, simpleNet }) {
+export function mountMemory(root, { lab, billions, spec, setBillions }) {
   const inputId = uid('params');
   const input = h('input', { type: 'text', id: inputId, inputmode: 'decimal', value: String(billions), size: 8, autocomplete: 'off' });
   const message = fieldMessage(input);
@@ -50,8 +51,7 @@ export function mountMemory(root, { lab, billions, spec, setBillions, simpleNet 
     h('div', { class: 'controls' },
       h('div', { class: 'field' }, h('label', { for: inputId, text: 'Parameters (billions)' }), input, message.el),
       presets),
-    tableHost, summary,
-    simpleNetNote(lab, simpleNet));
+    tableHost, summary);
 
   function update(b) {
     if (document.activeElement !== input) input.value = String(b);
@@ -72,11 +72,17 @@ export function mountMemory(root, { lab, billions, spec, setBillions, simpleNet 
       'more than the weights: activations, a cache of past tokens for a language model, and the runtime’s own buffers.';
   }
   update(billions);
-  return { update };
+  return {
+    update,
+    /** Adds the note on this lab's SimpleNet (its parameters and real file sizes), once they are known. */
+    showSimpleNet(net) {
+      root.querySelector('.simplenet-note')?.remove();
+      root.append(simpleNetNote(lab, net));
+    },
+  };
 }
 
 function simpleNetNote(lab, net) {
-  if (!net) return null;
   const f16 = net.params * lab.formatInfo('float16').bytes;
   return h('p', { class: 'simplenet-note' },
     `For scale: this lab’s SimpleNet (784 → 256 → 10) has ${grouped(net.params)} parameters. Its model file takes `,
