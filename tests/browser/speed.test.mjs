@@ -65,7 +65,7 @@ async function breakdown(page) {
       entry: Math.max(...end(/\/assets\/index-[^/]*\.js$/)),
       lab: Math.max(...end(/\/assets\/lab-[^/]*\.js$/)),
       chartjs: Math.max(...end(/\/assets\/chartjs-[^/]*\.js$/)),
-      wasm: Math.max(...end(/\.wasm$/)),
+      wasm: Math.min(...end(/\.wasm$/)), // the page's module (a larger one for its tasks and jobs may follow)
       compiled: w.compileStreamingEnd ?? w.compileEnd,
       instantiated: w.instantiateEnd,
       chart: performance.getEntriesByName('quantlab:first-chart')[0].startTime,
