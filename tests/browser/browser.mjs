@@ -51,7 +51,7 @@ export async function openEditor(scope) {
  * given `url` (another page) and `ready(page)`, for what ready() waits for. `beforeGoto(page)` runs before the
  * page is opened (e.g. to throttle it). Returns {page, context, errors, foreign, responses}.
  */
-async function open(env, route, {
+export async function openPage(env, route, {
   colorScheme = 'light', width = 1280, height = 900, init, waitEditor = true, url = env.url + route, allowed = [env.url],
   ready, permissions = [], beforeGoto,
 } = {}) {
@@ -145,11 +145,11 @@ export async function reloadPage(page) {
 export const editorText = (page) => page.locator('.cm-content').innerText();
 
 /**
- * Opens `route` (see open()), runs fn({page, errors, foreign, responses}), then checks that the page logged no
+ * Opens `route` (see openPage()), runs fn({page, errors, foreign, responses}), then checks that the page logged no
  * error, and closes it.
  */
 export async function withPage(env, route, options, fn) {
-  const opened = await open(env, route, options);
+  const opened = await openPage(env, route, options);
   try {
     await fn(opened);
     assert.deepEqual(opened.errors, [], 'console errors, page errors or dialogs');

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { EXERCISES } from '../../web/src/exercises/registry.js';
-import { axeViolations, canvasInk, computedText, launch, reloadPage, screenshotDir, withPage } from './browser.mjs';
+import { axeViolations, canvasInk, computedText, launch, openEditor, openPage, reloadPage, screenshotDir, withPage } from './browser.mjs';
 
 const PAGES = [{ route: '#/', name: 'home' }, ...EXERCISES.map((e) => ({ route: `#/${e.id}`, name: e.id }))];
 const VIEWS = [
@@ -34,26 +34,37 @@ after(async () => { await env?.close(); });
 
 for (const view of VIEWS) {
   describe(`pages, ${view.label} (${view.width} px)`, () => {
+    // One tab per view: the landing page loads cold, then the test follows the hash to every exercise as the nav
+    // does (each page is built from scratch by the app; the code and the WebAssembly are fetched once). Cold loads
+    // of every exercise page are the exercise tests' and the speed test's.
+    let opened = null;
+    before(async () => { opened = await openPage(env, '#/', { ...view, waitEditor: false }); });
+    after(async () => { await opened?.context.close(); });
     for (const { route, name } of PAGES) {
       it(`${route} loads cleanly, draws its charts and passes axe-core`, async () => {
-        await withPage(env, route, view, async ({ page, foreign }) => {
-          const inks = await canvasInk(page);
-          assert.equal(inks.length, await page.locator('figure.chart:visible').count(), 'a canvas in every chart figure on screen');
-          if (route !== '#/') assert.ok(inks.length >= 1, 'an exercise draws at least one chart');
-          for (const c of inks) assert.ok(c.ink > 500 && c.width > 100, `a chart is blank: ${JSON.stringify(c)}`);
-          // Computed values only: the lesson's prose, the starter code and the checks' names may name NaN (exercise
-          // 0 teaches it).
-          const text = await page.evaluate(computedText);
-          assert.doesNotMatch(text, /\bNaN\b|undefined/);
-          const theme = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
-          assert.equal(theme, view.colorScheme === 'dark' ? 'rgb(15, 20, 25)' : 'rgb(255, 255, 255)');
-          const wide = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-          assert.ok(wide <= 0, `the page scrolls sideways by ${wide} px`);
-          if (view.width < 500) assert.deepEqual(await offScreen(page), [], 'nothing off-screen at phone width');
-          assert.deepEqual(await axeViolations(page), []);
-          await page.screenshot({ path: `${screenshotDir}/${name}-${view.label}.png`, fullPage: true });
-          assert.deepEqual(foreign, []);
-        });
+        const { page, foreign, errors } = opened;
+        if (route !== '#/') {
+          await page.evaluate((hash) => { location.hash = hash; }, route);
+          await page.locator(`article.exercise[data-exercise="${name}"]`).waitFor({ timeout: 15000 });
+          await openEditor(page);
+        }
+        const inks = await canvasInk(page);
+        assert.equal(inks.length, await page.locator('figure.chart:visible').count(), 'a canvas in every chart figure on screen');
+        if (route !== '#/') assert.ok(inks.length >= 1, 'an exercise draws at least one chart');
+        for (const c of inks) assert.ok(c.ink > 500 && c.width > 100, `a chart is blank: ${JSON.stringify(c)}`);
+        // Computed values only: the lesson's prose, the starter code and the checks' names may name NaN (exercise
+        // 0 teaches it).
+        const text = await page.evaluate(computedText);
+        assert.doesNotMatch(text, /\bNaN\b|undefined/);
+        const theme = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+        assert.equal(theme, view.colorScheme === 'dark' ? 'rgb(15, 20, 25)' : 'rgb(255, 255, 255)');
+        const wide = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        assert.ok(wide <= 0, `the page scrolls sideways by ${wide} px`);
+        if (view.width < 500) assert.deepEqual(await offScreen(page), [], 'nothing off-screen at phone width');
+        assert.deepEqual(await axeViolations(page), []);
+        await page.screenshot({ path: `${screenshotDir}/${name}-${view.label}.png`, fullPage: true });
+        assert.deepEqual(errors.splice(0), [], 'console errors, page errors or dialogs');
+        assert.deepEqual(foreign.splice(0), []);
       });
     }
   });
