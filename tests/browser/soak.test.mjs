@@ -1,20 +1,22 @@
 // The heap soak (issue 10, beyond the list): interactions with the controls of each exercise page, plus Runs and
 // Checks, must leave the page's WebAssembly heap (the allocator's bytes in use) and its JavaScript heap (after a
 // forced garbage collection) less than 1 MB larger than after a warm-up. The interactions are driven from inside the
-// page in batches (one evaluate per batch); each measured interaction gets an animation frame of its own, as a
-// learner's input events do (see interact()). The suite runs 200 measured interactions per exercise with 2
+// page in batches (one evaluate per batch); in a long soak each measured interaction gets an animation frame of its
+// own, as a learner's input events do (see interact()). The suite runs 200 measured interactions per exercise with 2
 // Runs/Checks; QUANTLAB_SOAK=10000 runs the issue's 10,000 on demand. Controls that rebuild networks (exercise 4's
-// seed and scheme) get at most HEAVY_CAP interactions.
+// seed and scheme) get at most HEAVY_CAP interactions in the warm-up and as many in the measured part.
 //
-// The warm-up (WARMUP interactions back to back, then the Runs/Checks) is long because what a page's heap gains over
-// its first few hundred interactions is bounded and is not ours to free: V8's optimized code for the functions that
-// became hot (about 0.8 MB on exercise 1, 1 MB on exercise 8, in heap snapshots: InstructionStream, TrustedByteArray),
-// and Chromium's performance timeline, which keeps the latest 200 long-animation-frame and 150 layout-shift entries.
-// Measured from 50 interactions on (one frame each), exercise 1's JS heap grew +0.76 MB by 550, +1.14 MB by 2,050
-// and +1.10 MB by 4,050; exercise 8's +1.88 MB by 1,050, +1.63 MB by 2,050 and +2.02 MB by 4,050: flat after the
-// first thousand, up and down with what the last redraw resolved (Chart.js option resolvers, per chart). With the
-// warm-up, 10,000 measured interactions grew exercise 1's JS heap by +0.40 MB and exercise 8's by +0.46 MB (WebAssembly:
-// 0), in 497 and 580 s on a busy 2-core machine.
+// The warm-up (WARMUP interactions back to back, then the Runs/Checks; 300 in the suite, 2,000 before a longer soak)
+// is long because what a page's heap gains over its first few hundred interactions is bounded and is not ours to
+// free: V8's optimized code for the functions that became hot (about 0.8 MB on exercise 1, 1 MB on exercise 8, in
+// heap snapshots: InstructionStream, TrustedByteArray), and Chromium's performance timeline, which keeps the latest
+// 200 long-animation-frame and 150 layout-shift entries. Measured from 50 interactions on (one frame each), exercise
+// 1's JS heap grew +0.76 MB by 550, +1.14 MB by 2,050 and +1.10 MB by 4,050; exercise 8's +1.88 MB by 1,050, +1.63
+// MB by 2,050 and +2.02 MB by 4,050: flat after the first thousand, up and down with what the last redraw resolved
+// (Chart.js option resolvers, per chart). With the warm-up, 10,000 measured interactions grew exercise 1's JS heap
+// by +0.40 MB and exercise 8's by +0.46 MB (WebAssembly: 0), in 497 and 580 s on a busy 2-core machine. The suite's
+// run took 2 min 40 s there (1 min 50 s with the former 50-interaction warm-up, whose 200 interactions grew the JS
+// heap by up to 0.92 MB); its largest growth was +0.33 MB.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
@@ -23,12 +25,16 @@ import { launch, setCode, withPage } from './browser.mjs';
 
 const INTERACTIONS = Number(process.env.QUANTLAB_SOAK ?? 200);
 const BATCH = 250;
-const WARMUP = Number(process.env.QUANTLAB_SOAK_WARMUP ?? (INTERACTIONS > 200 ? 2000 : 500));
+const WARMUP = Number(process.env.QUANTLAB_SOAK_WARMUP ?? (INTERACTIONS > 200 ? 2000 : 300));
+// One animation frame per measured interaction in a long soak (see interact()); the suite's 200 fit in one batch, which
+// leaves at most one long-animation-frame entry, so they run back to back and the suite keeps its time.
+const FRAMES = INTERACTIONS > BATCH;
 const HEAVY = { ex4: '.seed, input[type=radio]' }; // controls that build new networks, by exercise
-const HEAVY_CAP = 40;
+const HEAVY_CAP = 40; // heavy interactions per control in the warm-up, and as many again in the measured part
 const JOBS = INTERACTIONS > 200 ? 4 : 2; // Runs and Checks
 const LIMIT_BYTES = 1 << 20;
-const CONTROLS = '.lab input[type=range], .lab select, .lab input[type=text], .lab textarea, .lab input[type=radio]'; // what interact() drives
+// What interact() drives.
+const CONTROLS = '.lab input[type=range], .lab select, .lab input[type=text], .lab textarea, .lab input[type=radio]';
 
 let env;
 before(async () => { env = await launch(); });
@@ -41,7 +47,7 @@ after(async () => { await env?.close(); });
  * with the event listeners that ran in it, so interactions run back to back in one task leave one entry holding
  * hundreds of script timings per batch, a growth no learner can cause.
  */
-function interact(page, start, n, heavy, frames = false) {
+function interact(page, start, n, heavy, frames, heavyCap) {
   return page.evaluate(async ({ selector, start, n, heavy, heavyCap, frames }) => {
     const controls = [...document.querySelectorAll(selector)]
       // Not exercise 4's weights switch: it swaps the page for the trained network's (tests/browser/exercises/ex4-trained).
@@ -69,14 +75,14 @@ function interact(page, start, n, heavy, frames = false) {
     for (let k = start, tries = 0; done < n && tries < 10 * n; k++, tries++) {
       const el = controls[k % controls.length];
       const count = window.soakCounts.get(el) ?? 0;
-      if (isHeavy(el) && count >= heavyCap) continue;
+      if (isHeavy(el) && count >= heavyCap) continue; // heavyCap counts the warm-up's too
       next(el, count + 1);
       window.soakCounts.set(el, count + 1);
       done++;
       if (frames) await new Promise((resolve) => { requestAnimationFrame(() => setTimeout(resolve, 0)); });
     }
     return { done, controls: controls.length, heavy: controls.filter(isHeavy).length };
-  }, { selector: CONTROLS, start, n, heavy, heavyCap: HEAVY_CAP, frames });
+  }, { selector: CONTROLS, start, n, heavy, heavyCap, frames });
 }
 
 /**
@@ -138,7 +144,7 @@ describe('heap soak', () => {
         await dataJobsDone();
         // Warm-up (see the top of this file): lazily created caches, Chart.js's first layouts, V8's optimized code.
         for (let done = 0; done < WARMUP;) {
-          const { done: n } = await interact(page, done, Math.min(BATCH, WARMUP - done), heavy);
+          const { done: n } = await interact(page, done, Math.min(BATCH, WARMUP - done), heavy, false, HEAVY_CAP);
           if (!n) break;
           done += n;
         }
@@ -159,7 +165,7 @@ describe('heap soak', () => {
         let total = 0;
         let info = null;
         while (total < INTERACTIONS) {
-          info = await interact(page, WARMUP + total, Math.min(BATCH, INTERACTIONS - total), heavy, true);
+          info = await interact(page, WARMUP + total, Math.min(BATCH, INTERACTIONS - total), heavy, FRAMES, 2 * HEAVY_CAP);
           total += info.done;
           if (info.done === 0) break;
         }
@@ -170,8 +176,8 @@ describe('heap soak', () => {
         await dataJobsDone();
         const afterSoak = await heaps(page, cdp);
         const grown = { js: afterSoak.js - before.js, wasm: afterSoak.wasm - before.wasm };
-        console.log(`# soak ${entry.id}: after a warm-up of ${WARMUP} interactions, ${total} more (one frame each) on ${info.controls} controls ` +
-          `(${info.heavy} of them heavy, at most ${HEAVY_CAP} each)${task ? ` and ${JOBS} Runs/Checks` : ''}, ${((Date.now() - t0) / 1000).toFixed(1)} s in all ` +
+        console.log(`# soak ${entry.id}: after a warm-up of ${WARMUP} interactions, ${total} more${FRAMES ? ' (one frame each)' : ''} on ${info.controls} controls ` +
+          `(${info.heavy} of them heavy, at most ${HEAVY_CAP} each in the measured part)${task ? ` and ${JOBS} Runs/Checks` : ''}, ${((Date.now() - t0) / 1000).toFixed(1)} s in all ` +
           `(${((Date.now() - t1) / 1000).toFixed(1)} s measured); JS heap after forced GC ${before.js} -> ${afterSoak.js} bytes ` +
           `(${grown.js >= 0 ? '+' : ''}${grown.js}), WebAssembly in use ${before.wasm} -> ${afterSoak.wasm} (${grown.wasm >= 0 ? '+' : ''}${grown.wasm}), ` +
           `WebAssembly memory ${afterSoak.wasmHeap} bytes`);
