@@ -15,7 +15,7 @@
 // MB by 2,050 and +2.02 MB by 4,050: flat after the first thousand, up and down with what the last redraw resolved
 // (Chart.js option resolvers, per chart). With the warm-up, 10,000 measured interactions grew exercise 1's JS heap
 // by +0.40 MB and exercise 8's by +0.46 MB (WebAssembly: 0), in 497 and 580 s on a busy 2-core machine. The suite's
-// run took 2 min 40 s there (1 min 50 s with the former 50-interaction warm-up, whose 200 interactions grew the JS
+// run took 2 min 15 s there (1 min 50 s with the former 50-interaction warm-up, whose 200 interactions grew the JS
 // heap by up to 0.92 MB); its largest growth was +0.33 MB.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
