@@ -101,6 +101,9 @@ export function fieldMessage(control) {
   };
 }
 
+/** A body row of table(): the first cell is the row's header. */
+const tableRow = (cells) => h('tr', {}, cells.map((c, i) => (i === 0 ? h('th', { scope: 'row' }, c) : h('td', {}, c))));
+
 /** A table from column headers and rows of cells (strings, numbers or nodes). */
 export function table({ caption, columns, rows }) {
   // The wrapper scrolls sideways on narrow screens: focusable, so that a keyboard can scroll it too.
@@ -108,19 +111,20 @@ export function table({ caption, columns, rows }) {
     h('table', { class: 'data' },
       caption ? h('caption', { text: caption }) : null,
       h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col', text: c })))),
-      h('tbody', {}, rows.map((cells) => h('tr', {}, cells.map((c, i) =>
-        i === 0 ? h('th', { scope: 'row' }, c) : h('td', {}, c)))))));
+      h('tbody', {}, rows.map(tableRow))));
 }
 
 /**
- * fill(host, table(spec)), except that a table of the same shape (caption or not, the same column headers, the same
- * number of cells in each row) already in `host` is updated in place: its caption and the contents of its cells.
- * Chromium keeps a small style object (a MediaQuerySet, about 160 bytes) for every table it lays out and never frees
- * it, so a page that rebuilt its table on every slider move grew its heap without end (issue 10's heap soak:
- * tests/browser/soak.test.mjs). Pages that redraw a table use this instead of fill(host, table(spec)).
+ * fill(host, table(spec)), except that a table with the same head (caption or not, the same column headers) already in
+ * `host` is updated in place: its caption, the contents of its cells, and body rows added or removed to match (a row
+ * whose number of cells changed is replaced). Chromium keeps a small style object (a MediaQuerySet, about 160 bytes)
+ * for every table it lays out and never frees it, so a page that rebuilt its table on every slider move grew its heap
+ * without end (issue 10's heap soak: tests/browser/soak.test.mjs); so did one whose slider changed the number of rows
+ * (exercise 3's highest bit width: 800 of them in 4,000 interactions). Pages that redraw a table use this instead of
+ * fill(host, table(spec)).
  */
 export function fillTable(host, spec) {
-  const shape = JSON.stringify([Boolean(spec.caption), spec.columns, spec.rows.map((cells) => cells.length)]);
+  const shape = JSON.stringify([Boolean(spec.caption), spec.columns]);
   const current = host.childElementCount === 1 ? host.firstElementChild : null;
   if (!current || current.dataset.shape !== shape) {
     const el = table(spec);
@@ -132,10 +136,13 @@ export function fillTable(host, spec) {
     current.setAttribute('aria-label', spec.caption);
     current.querySelector('caption').textContent = spec.caption;
   }
-  const rows = current.querySelectorAll('tbody > tr');
+  const body = current.querySelector('tbody');
+  while (body.rows.length > spec.rows.length) body.lastElementChild.remove();
   spec.rows.forEach((cells, r) => {
-    const elements = rows[r].children;
-    cells.forEach((cell, i) => fill(elements[i], cell));
+    const row = body.rows[r];
+    if (!row) body.append(tableRow(cells));
+    else if (row.cells.length !== cells.length) row.replaceWith(tableRow(cells));
+    else cells.forEach((cell, i) => fill(row.cells[i], cell));
   });
   return current;
 }

@@ -6,7 +6,7 @@
 import { createViewState } from '../../app/state.js';
 import { jobStatus } from '../../data/status.js';
 import { baseOptions, chartFigure, signedTicks } from '../../ui/charts.js';
-import { fill, h, numberSpan, radioGroup, slider, table } from '../../ui/dom.js';
+import { fillTable, h, numberSpan, radioGroup, slider } from '../../ui/dom.js';
 import { exact, grouped, sig } from '../../ui/format.js';
 import {
   bitsPerWeight, configText, GRANULARITIES, GRIDS, LAST_IDS, LAYERS, layerPayload, layerSchemes, modelBytes, NOISE_POINTS,
@@ -274,11 +274,11 @@ function mountLab(root, { lab, params, spec, setParams }) {
         numberSpan(percent(p.accuracy), exact(p.accuracy), { class: 'ex7-acc' }),
         deltaText];
     });
-    fill(tableHost, table({
+    fillTable(tableHost, {
       caption: 'Each configuration: file size, where the size comes from, bits per weight (values and scales), test accuracy and the difference from float32 in points',
       columns: ['configuration', 'size', 'size from', 'bits / weight', 'accuracy', 'vs float32'],
       rows,
-    }));
+    });
   }
 
   function render() {

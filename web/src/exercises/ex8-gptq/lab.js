@@ -7,7 +7,7 @@
 import { createViewState } from '../../app/state.js';
 import { jobStatus } from '../../data/status.js';
 import { baseOptions, chartFigure, logAxis } from '../../ui/charts.js';
-import { fill, h, radioGroup, slider, table } from '../../ui/dom.js';
+import { fillTable, h, radioGroup, slider } from '../../ui/dom.js';
 import { exact, grouped, sig } from '../../ui/format.js';
 import { groupLabel, groupSizeOf, METHOD_IDS, METHODS, methodKey } from './data.js';
 
@@ -227,7 +227,7 @@ function mountLab(root, { lab, params, spec, setParams }) {
     const pendingText = pending.length ? ` ${pending.join(' and ')}: still running.` : '';
     accuracy.update((c) => accuracyChart(c, { results: r, fp32 }),
       `${scheme}: ${done.map((m) => `${METHODS[m].long} ${percent(r[m].accuracy)}`).join(', ')}${fp32 !== null ? `; float32 ${percent(fp32)}` : ''}.${pendingText}`);
-    fill(tableHost, table({
+    fillTable(tableHost, {
       caption: `${scheme}; GPTQ and AWQ calibrated on ${grouped(Number(s.n))} images; float32 ${fp32 === null ? '…' : percent(fp32)}`,
       columns: ['method', 'test accuracy', 'vs float32 (points)', 'layer 1 error', 'layer 2 error', 'AWQ α per layer', 'time'],
       rows: SHOWN.map((m) => {
@@ -241,7 +241,7 @@ function mountLab(root, { lab, params, spec, setParams }) {
           m === 'awq' && e.alphas ? e.alphas.map((a) => sig(a, 2)).join(', ') : '—',
           `${e.ms < 10 ? e.ms.toFixed(1) : grouped(Math.round(e.ms))} ms`];
       }),
-    }));
+    });
     if (done.length === SHOWN.length) {
       const best = SHOWN.reduce((a, b) => (r[b].accuracy > r[a].accuracy ? b : a));
       const gain = 100 * (r.gptq.accuracy - r.rtn.accuracy);
