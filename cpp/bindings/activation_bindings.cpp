@@ -29,10 +29,7 @@ val fake_quantize(val values, double bits, double lo, double hi, std::string sch
     const quantlab::ErrorStats s = quantlab::error_stats(std::vector<double>(x.begin(), x.end()), recovered);
     val o = quant_params_to_js(quantlab::activation_quant_params(spec));
     o.set("recovered", to_js(recovered, "Float64Array"));
-    o.set("mse", s.mse);
-    o.set("maxAbs", s.max_abs);
-    o.set("sqnrDb", s.sqnr_db);
-    o.set("signalPower", s.signal_power);
+    set_stats(o, s);
     return o;
   });
 }

@@ -158,10 +158,7 @@ val to_format(val x, std::string name, val scale, val saturate) {
     o.set("codes", codes_to_js(t.codes, format));
     o.set("values", to_js(t.values, "Float64Array"));
     o.set("scale", t.scale);
-    o.set("mse", t.stats.mse);
-    o.set("maxAbs", t.stats.max_abs);
-    o.set("sqnrDb", t.stats.sqnr_db);
-    o.set("signalPower", t.stats.signal_power);
+    set_stats(o, t.stats);
     o.set("overflows", t.overflows);
     o.set("underflowsToZero", t.underflows_to_zero);
     return o;

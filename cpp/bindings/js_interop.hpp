@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "quantlab/errors.hpp"
+#include "quantlab/metrics.hpp"
 
 namespace quantlab::js {
 
@@ -76,6 +77,15 @@ inline val signed_q_to_js(const std::vector<std::int32_t>& q, int bits) {
 
 inline val unsigned_q_to_js(const std::vector<std::int32_t>& q, int bits) {
   return bits <= 8 ? narrow_to_js<std::uint8_t>(q, "Uint8Array") : narrow_to_js<std::uint16_t>(q, "Uint16Array");
+}
+
+// An error measurement's four numbers as fields of `o` (mse, maxAbs, sqnrDb, signalPower): every binding that
+// returns ErrorStats, alone or beside other fields, names them the same way.
+inline void set_stats(val& o, const quantlab::ErrorStats& s) {
+  o.set("mse", s.mse);
+  o.set("maxAbs", s.max_abs);
+  o.set("sqnrDb", s.sqnr_db);
+  o.set("signalPower", s.signal_power);
 }
 
 }  // namespace quantlab::js

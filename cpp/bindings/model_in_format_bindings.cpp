@@ -22,13 +22,6 @@ quantlab::WeightScaling scaling_named(const std::string& name) {
   throw quantlab::Error("scale must be 'none', 'tensor' or 'channel', got '" + name + "'");
 }
 
-void set_stats(val& o, const quantlab::ErrorStats& s) {
-  o.set("mse", s.mse);
-  o.set("maxAbs", s.max_abs);
-  o.set("sqnrDb", s.sqnr_db);
-  o.set("signalPower", s.signal_power);
-}
-
 val model_in_format(const ModelHandle& model, std::string format, std::string scaling) {
   return guarded([&] {
     const quantlab::ModelInFormat r = quantlab::model_in_format(model.model(), quantlab::fp::format_from_name(format),

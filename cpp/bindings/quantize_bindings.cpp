@@ -25,10 +25,7 @@ std::size_t dimension(double value, const char* what) { return quantlab::count_f
 
 val stats_to_js(const quantlab::ErrorStats& s) {
   val o = val::object();
-  o.set("mse", s.mse);
-  o.set("maxAbs", s.max_abs);
-  o.set("sqnrDb", s.sqnr_db);
-  o.set("signalPower", s.signal_power);
+  set_stats(o, s);
   return o;
 }
 
