@@ -14,6 +14,7 @@ import annotationPlugin from 'chartjs-plugin-annotation';
 import { MatrixController, MatrixElement } from 'chartjs-chart-matrix';
 import { chartProblem } from './chart-guard.js';
 import { h, uid } from './dom.js';
+import { groupThousands } from './format.js';
 import { colors, onThemeChange } from './theme.js';
 
 /** Vertical lines at every level k·step, k = −qmax…qmax, when they are at least 3 px apart. */
@@ -131,7 +132,7 @@ export function signedTicks(value, _index, ticks) {
   if (exponentForm) return Number(value.toPrecision(4)).toExponential().replace('e+', 'e').replaceAll('-', '−');
   const decimals = Number.isFinite(Math.log10(Math.abs(delta))) ? Math.max(Math.min(-Math.floor(Math.log10(Math.abs(delta))), 20), 0) : 1;
   const [whole, fraction] = Math.abs(value).toFixed(decimals).split('.');
-  const text = whole.replace(/\B(?=(\d{3})+$)/g, ',') + (fraction ? `.${fraction}` : '');
+  const text = groupThousands(whole) + (fraction ? `.${fraction}` : '');
   return value < 0 && /[1-9]/.test(text) ? `−${text}` : text;
 }
 

@@ -47,9 +47,12 @@ export function grouped(v) {
   if (rounded >= 1e21) return sig(v, 4);
   const [whole, decimals] = rounded >= 1e15 ? [BigInt(Math.round(rounded)).toString()] // beyond toFixed's exact digits
     : rounded.toFixed(3).replace(/\.?0+$/, '').split('.');
-  const text = whole.replace(/\B(?=(\d{3})+$)/g, ',') + (decimals ? `.${decimals}` : '');
+  const text = groupThousands(whole) + (decimals ? `.${decimals}` : '');
   return v < 0 && rounded !== 0 ? `−${text}` : text;
 }
+
+/** A whole number's digits with a comma every three from the right: '1234567' -> '1,234,567'. */
+export const groupThousands = (digits) => digits.replace(/\B(?=(\d{3})+$)/g, ',');
 
 /** A ratio such as "2.6×". */
 export const times = (v) => (Number.isFinite(v) ? `${v >= 100 ? grouped(Math.round(v)) : v.toFixed(1)}×` : exact(v));

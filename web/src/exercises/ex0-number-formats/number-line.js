@@ -93,10 +93,9 @@ export function lineConfig(c, { x, window, rows }) {
 
 /** The text beside the chart: how many values of each format lie in the window, and what that means. */
 export function lineSummary(lab, { x, window, rows }) {
-  const count = (n) => grouped(n);
-  const parts = LINE_ROWS.map((f) => `${f === 'int8' ? 'int8 scaled to ±448' : FORMAT_LABELS[f]} ${count(rows[f].count)}`);
+  const parts = LINE_ROWS.map((f) => `${f === 'int8' ? 'int8 scaled to ±448' : FORMAT_LABELS[f]} ${grouped(rows[f].count)}`);
   const f32 = countInWindow(lab, 'float32', window.lo, window.hi);
   return `Between ${sig(window.lo, 4)} and ${sig(window.hi, 4)}, around ${num(x)}: ${parts.join(', ')} values, and float32 ` +
-    `${count(f32)}. Multiply the number by 10 and each float format keeps about the same count, because its spacing ` +
+    `${grouped(f32)}. Multiply the number by 10 and each float format keeps about the same count, because its spacing ` +
     'grows with the values; int8’s step is 3.53 everywhere, so it has few values or none near zero and many near 448.';
 }
